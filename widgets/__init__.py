@@ -1,0 +1,15 @@
+"""fmse_widgets: content, exercises and serving for the FMSE course (imported by the notebooks).
+
+Notebooks use: `from fmse_widgets import show, content_note, signposts, attribution`.
+"""
+from __future__ import annotations
+
+__all__ = ["attribution", "content_note", "show", "signposts"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so `fmse-course --help` and the loader stay light.
+    if name in __all__:
+        from . import page
+        return getattr(page, name)
+    raise AttributeError(name)

@@ -1,0 +1,168 @@
+"""`fmse-course`: start the course, open it in JupyterLab, and look after its content."""
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+
+DEFAULT_PORT = 8866
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (try 8866)") from None
+    if not 1024 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is outside 1024-65535 (try 8866)")
+    return port
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def _need_free_port(port: int) -> None:
+    if not _port_free(port):
+        sys.exit(f"fmse-course: port {port} on 127.0.0.1 is already in use (perhaps the course is already "
+                 f"running?). Stop the other program, or choose another port with --port.")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .content.errors import ContentError
+    from .course import PageError, start_page
+    from .server import LANDING, serve
+
+    _need_free_port(args.port)
+    try:
+        start = f"voila/render/{start_page(args.lang).path}" if args.lang else LANDING
+    except (PageError, ContentError) as exc:
+        sys.exit(f"fmse-course: {exc}")
+    url = f"http://127.0.0.1:{args.port}/{start}"
+    print(f"The course is starting at {url}\n"
+          f"Mae'r cwrs yn dechrau yn {url}\n"
+          "Press Ctrl+C to stop it. / Pwyswch Ctrl+C i'w atal.", flush=True)
+    serve(args.port, start_path=start, open_browser=not args.no_browser,
+          cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from jupyterlab.labapp import LabApp
+
+    from .paths import notebooks_dir
+
+    _need_free_port(args.port)
+    argv = [f"--ServerApp.root_dir={notebooks_dir()}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
+            "--ServerApp.port_retries=0", "--LabApp.default_url=/lab/tree/index.ipynb"]
+    if args.no_browser:
+        argv.append("--no-browser")
+    LabApp.launch_instance(argv=argv)
+    return 0
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    from .content import translation
+    from .content.course_text import course_text
+    from .content.errors import ContentError
+    from .content.loader import load_all
+    from .content.services import services
+
+    if args.action == "check":
+        try:
+            exercises = load_all()
+            found = services()
+            course_text()
+        except ContentError as exc:
+            print(f"Problem: {exc}", file=sys.stderr)
+            return 1
+        print(f"Content is valid: {len(exercises)} exercises, {len(found)} services, course text.")
+        return 0
+    if args.action == "stamp":
+        added = translation.stamp()
+        print(f"Recorded the English source of {added} Welsh string(s).")
+        return 0
+    entries = translation.all_entries()
+    stale = [e for e in entries if e.stale]
+    draft = [e for e in entries if e.status == "draft"]
+    for title, group in (("Stale Welsh (the English changed since it was written)", stale),
+                         ("Draft Welsh (awaiting review by a Welsh speaker)", draft)):
+        print(f"{title}: {len(group)}")
+        for entry in group:
+            print(f"  {entry.where}")
+    return 1 if (args.strict and stale) else 0
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from .i18n_tools import check_welsh, write_pot
+
+    if args.action == "extract":
+        print(f"Wrote {write_pot()}")
+        return 0
+    problems = check_welsh()
+    for problem in problems:
+        print(problem)
+    print("The Welsh catalogue is complete." if not problems else f"{len(problems)} problem(s).")
+    return 1 if problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="fmse-course",
+        description="A bilingual (Cymraeg / English) course for education staff in Wales on financially "
+                    "motivated sexual extortion. Start it with: fmse-course serve")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="start the course in your web browser (Voilà, on this computer only)",
+                           description="Start the course as clean web pages with no code showing. It runs on "
+                                       "this computer only (127.0.0.1) until you press Ctrl+C.")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                       help=f"the port to use (default {DEFAULT_PORT}); the address is http://127.0.0.1:PORT/")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    serve.add_argument("--lang", choices=("en", "cy"),
+                       help="open the course's first page in English (en) or Welsh (cy) "
+                            "instead of the page where you choose")
+    serve.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
+                       help="close a page's Python process after this many idle seconds once its tab has "
+                            "closed (default 600)")
+    serve.set_defaults(func=cmd_serve)
+
+    lab = sub.add_parser("lab", help="open the course notebooks in JupyterLab, to study them or see the code",
+                         description="Open the course notebooks in JupyterLab. JupyterLab's own menus stay in "
+                                     "English (there is no Welsh language pack); the course pages are in both.")
+    lab.add_argument("--port", type=_port, default=8888, help="the port to use (default 8888)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    lab.set_defaults(func=cmd_lab)
+
+    content = sub.add_parser("content", help="check the course content, and list Welsh that is draft or stale",
+                             description="check: validate every exercise, the services file and the course "
+                                         "text. status: list Welsh text still draft, and Welsh that is stale "
+                                         "because its English changed. stamp: record which English new Welsh "
+                                         "text was written from (run after adding text).")
+    content.add_argument("action", choices=("check", "status", "stamp"))
+    content.add_argument("--strict", action="store_true", help="with status: fail if any Welsh is stale")
+    content.set_defaults(func=cmd_content)
+
+    i18n = sub.add_parser("i18n", help="keep the interface strings' catalogue up to date",
+                          description="extract: rewrite widgets/locale/fmse.pot from the code. check: make sure "
+                                      "the Welsh catalogue translates every string, with all six plural forms.")
+    i18n.add_argument("action", choices=("extract", "check"))
+    i18n.set_defaults(func=cmd_i18n)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

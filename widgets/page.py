@@ -1,0 +1,130 @@
+"""What a notebook calls: the content note, support signposts, attribution and exercises, in one language.
+
+Each function takes `lang` explicitly and returns something Jupyter displays (no global language state).
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from IPython.display import HTML
+
+from .content.course_text import course_text
+from .content.services import Service, services
+from .i18n import translator
+
+LANGS = ("en", "cy")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _tel(number: str) -> str:
+    return "tel:" + re.sub(r"\D", "", number)
+
+
+def _named(service: Service, lang: str) -> str:
+    name = _esc(service.name(lang))
+    if service.name_lang and service.name_lang != lang:
+        return f'<span lang="{service.name_lang}">{name}</span>'
+    return name
+
+
+def service_line(service: Service, lang: str) -> str:
+    """One service as HTML: its name, what it is for, and how to reach it (numbers and addresses from the data)."""
+    tr = translator(lang)
+    reach = []
+    for number in service.phones:
+        reach.append(tr.gettext("phone {number}").format(
+            number=f'<a href="{_tel(number)}">{_esc(number)}</a>'))
+    if service.sms:
+        reach.append(tr.gettext("text {number}").format(number=_esc(service.sms)))
+    if service.email:
+        reach.append(f'<a href="mailto:{_esc(service.email)}">{_esc(service.email)}</a>')
+    url = service.url(lang)
+    if url:
+        shown = re.sub(r"^https://", "", url).rstrip("/")
+        reach.append(f'<a href="{_esc(url)}" rel="noopener" target="_blank">{_esc(shown)}</a>')
+    return (f'<li><strong>{_named(service, lang)}</strong>: {_esc(service.purpose(lang))} '
+            f'{"; ".join(reach)}</li>')
+
+
+def services_list(service_ids: list[str] | tuple[str, ...], lang: str) -> str:
+    found = services()
+    return "<ul>" + "".join(service_line(found[s], lang) for s in service_ids) + "</ul>"
+
+
+def signposts_html(lang: str) -> str:
+    _check_lang(lang)
+    text = course_text()
+    parts = [f'<aside class="fmse-signposts" aria-labelledby="fmse-signposts-h">'
+             f'<h2 id="fmse-signposts-h">{_esc(text.signposts_heading(lang))}</h2>']
+    for group in text.groups:
+        parts.append(f"<h3>{_esc(group.heading(lang))}</h3><p>{_esc(group.intro(lang))}</p>")
+        if group.services:
+            parts.append(services_list(group.services, lang))
+    parts.append("</aside>")
+    return "".join(parts)
+
+
+def signposts(lang: str) -> HTML:
+    """Where to get support: staff, children and young people, emergencies."""
+    return HTML(signposts_html(lang))
+
+
+def content_note(lang: str) -> HTML:
+    """The opening note that the topic may be distressing, followed by the support signposts."""
+    _check_lang(lang)
+    text = course_text()
+    return HTML(f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
+                f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
+                f'<p>{_esc(text.note_body(lang))}</p></section>' + signposts_html(lang))
+
+
+def attribution(lang: str) -> HTML:
+    """The source line for the alert's text, with a link to the alert."""
+    _check_lang(lang)
+    alert = services()["nca-alert"]
+    url = alert.url(lang) or ""
+    link_text = translator(lang).gettext("Read the alert on Hwb")
+    return HTML(f'<p class="fmse-attribution">{_esc(course_text().attribution(lang))} '
+                f'<a href="{_esc(url)}" rel="noopener" target="_blank">{_esc(link_text)}</a></p>')
+
+
+def show(exercise_id: str, *, lang: str, page: str = ""):
+    """The exercise `exercise_id` from data/exercises/, as a widget in `lang`."""
+    _check_lang(lang)
+    from .content.loader import load
+    from .views import registry
+
+    exercise = load(exercise_id)
+    return registry.view_for(exercise)(exercise, lang, page=page)
+
+
+def course_menu() -> HTML:
+    """The landing page's choice of language: Welsh first, each part marked with its own language."""
+    from .course import modules, start_page
+
+    landing = course_text().landing
+    parts = ['<h1 class="fmse-landing-title">' + "".join(
+        f'<span lang="{lang}">{_esc(landing.title(lang))}</span>' for lang in ("cy", "en")) + "</h1>"]
+    for lang in ("cy", "en"):
+        tr = translator(lang)
+        found = modules(lang)
+        start = start_page(lang)
+        count = tr.ngettext("{n} module", "{n} modules", len(found)).format(n=len(found))
+        items = "".join(f'<li><a href="{_esc(p.path)}">{_esc(p.title)}</a></li>' for p in found)
+        parts.append(
+            f'<section lang="{lang}" class="fmse-language-choice" aria-labelledby="fmse-start-{lang}">'
+            f'<h2 id="fmse-start-{lang}"><a class="fmse-start" href="{_esc(start.path)}">'
+            f'{_esc(landing.start(lang))}</a></h2>'
+            f'<p>{_esc(landing.intro(lang))}</p>'
+            f'<h3>{_esc(landing.contents(lang))} ({_esc(count)})</h3><ul class="fmse-contents">{items}</ul>'
+            f'</section>')
+    return HTML("".join(parts))

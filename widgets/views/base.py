@@ -1,0 +1,62 @@
+"""What every exercise view shares: language, result traits, a live feedback region, visible errors."""
+from __future__ import annotations
+
+import html
+import logging
+
+import ipywidgets as w
+import traitlets
+
+from ..i18n import translator
+from ..recording import ExerciseEvent, get_recorder, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class ExerciseView(w.VBox):
+    """Base for exercise views. Subclasses build their controls and call `self.finish(...)` when answered."""
+
+    score = traitlets.Float(None, allow_none=True, help="0.0-1.0 after the learner has answered").tag(sync=False)
+    completed = traitlets.Bool(False).tag(sync=False)
+
+    def __init__(self, exercise, lang: str, *, page: str = "", recorder=None, **kwargs):
+        super().__init__(**kwargs)
+        self.exercise, self.lang, self.page = exercise, lang, page
+        self._recorder = recorder
+        self.tr = translator(lang)
+        self._started_at = utc_now()
+        # The live region exists from the start (empty) so screen readers announce it when its text changes.
+        self.feedback = w.HTML(value="")
+        self.feedback.add_class("fmse-live")
+        self.feedback.add_class("fmse-feedback")
+        # Errors are written here only inside callbacks (writing Output widgets during Voilà's first render can hang).
+        self.errors = w.Output()
+        self.errors.add_class("fmse-alert")
+        self.add_class("fmse-exercise")
+        self.add_class(f"fmse-{exercise.type}")
+
+    def safely(self, callback):
+        """Wrap a widget callback so a failure is shown in the page and logged, never swallowed."""
+        def run(*args, **kwargs):
+            try:
+                return callback(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the learner, logged with traceback
+                log.exception("exercise %s: callback failed", self.exercise.id)
+                message = self.tr.gettext("Sorry, something went wrong with this exercise: {problem}")
+                with self.errors:
+                    from IPython.display import HTML, display
+                    display(HTML(f'<p class="fmse-error">{html.escape(message.format(problem=exc))}</p>'))
+        return run
+
+    def finish(self, choices: tuple[str, ...], score: float, passed: bool | None) -> None:
+        self.score = score
+        self.completed = True
+        recorder = self._recorder or get_recorder()
+        recorder.record(ExerciseEvent(exercise_id=self.exercise.id, page=self.page, lang=self.lang,
+                                      choices=choices, score=score, passed=passed,
+                                      started_at=self._started_at, finished_at=utc_now()))
+
+
+def esc(text: str) -> str:
+    """Escape text for an HTML widget (content and anything a learner typed)."""
+    return html.escape(text, quote=True)

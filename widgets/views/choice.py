@@ -1,0 +1,61 @@
+"""Single- and multiple-choice questions: radio buttons or checkboxes, a check button, spoken feedback."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..content.exercises import ChoiceExercise
+from ..exercises.choice import check
+from .base import ExerciseView, esc
+from .sections import source_label
+
+
+class ChoiceView(ExerciseView):
+    def __init__(self, exercise: ChoiceExercise, lang: str, **kwargs):
+        super().__init__(exercise, lang, **kwargs)
+        tr = self.tr
+        self.question = w.HTML(value=f'<p class="fmse-question-text">{esc(exercise.prompt(lang))}</p>')
+        self.question.add_class("fmse-question")
+        labels = [(o.text(lang), o.id) for o in exercise.options]
+        if exercise.type == "single-choice":
+            self.radio = w.RadioButtons(options=labels, value=None, layout=w.Layout(width="auto"))
+            self.checkboxes: list[w.Checkbox] = []
+            controls: list[w.Widget] = [self.radio]
+            hint = tr.gettext("Choose one answer, then check it.")
+        else:
+            self.radio = None
+            self.checkboxes = [w.Checkbox(value=False, description=label, indent=False,
+                                          layout=w.Layout(width="auto")) for label, _ in labels]
+            controls = self.checkboxes
+            hint = tr.gettext("Choose every answer that applies, then check them.")
+        self.hint = w.HTML(value=f'<p class="fmse-hint">{esc(hint)}</p>')
+        self.check_button = w.Button(description=tr.gettext("Check answer"), button_style="primary")
+        self.check_button.on_click(self.safely(self._on_check))
+        self.add_class("fmse-choice")
+        self.children = [self.question, self.hint, *controls, self.check_button, self.feedback, self.errors]
+
+    def chosen_ids(self) -> list[str]:
+        if self.radio is not None:
+            return [] if self.radio.value is None else [self.radio.value]
+        return [o.id for o, box in zip(self.exercise.options, self.checkboxes) if box.value]
+
+    def _on_check(self, _button=None) -> None:
+        tr, lang = self.tr, self.lang
+        chosen = self.chosen_ids()
+        if not chosen:
+            again = tr.gettext("Choose an answer first.")
+            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            return
+        result = check(self.exercise, chosen)
+        verdict = ("✓ " + tr.gettext("Correct.")) if result.correct else ("✗ " + tr.gettext("Not quite."))
+        parts = [f'<p class="fmse-verdict fmse-{"right" if result.correct else "wrong"}"><strong>'
+                 f'{esc(verdict)}</strong></p>']
+        parts += [f"<p>{esc(o.feedback(lang))}</p>" for o in result.chosen]
+        if result.missed and self.exercise.type == "multiple-choice":
+            missed = tr.ngettext("You missed {n} answer that applies.", "You missed {n} answers that apply.",
+                                 len(result.missed)).format(n=len(result.missed))
+            parts.append(f"<p>{esc(missed)}</p>")
+        why = tr.gettext("Why: {reason} ({source})").format(
+            reason=self.exercise.why(lang), source=source_label(self.exercise.section, lang))
+        parts.append(f'<p class="fmse-why">{esc(why)}</p>')
+        self.feedback.value = "".join(parts)
+        self.finish(tuple(chosen), result.score, passed=result.correct)
