@@ -14,6 +14,7 @@ from .paths import locale_dir
 
 DOMAIN = "fmse"
 LANGS = ("en", "cy")
+PLURALS = {"cy": 6}  # zero, one, two, few, many, other
 
 
 class CatalogueError(RuntimeError):
@@ -36,6 +37,9 @@ def _compile(po_path: Path) -> gettext.GNUTranslations:
                              f"repository (git checkout -- {po_path.name})") from None
     except Exception as exc:  # babel raises several types for malformed files
         raise CatalogueError(f"the interface catalogue {po_path} cannot be read: {exc}") from None
+    if catalog.num_plurals != PLURALS[po_path.parent.parent.name]:
+        raise CatalogueError(f"the interface catalogue {po_path} cannot be read: its Plural-Forms header must give "
+                             f"{PLURALS[po_path.parent.parent.name]} forms, and gives {catalog.num_plurals}")
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -1,8 +1,8 @@
 """What every exercise view shares: language, result traits, a live feedback region, visible errors."""
 from __future__ import annotations
 
-import html
 import logging
+from html import escape
 
 import ipywidgets as w
 import traitlets
@@ -29,8 +29,9 @@ class ExerciseView(w.VBox):
         self.feedback = w.HTML(value="")
         self.feedback.add_class("fmse-live")
         self.feedback.add_class("fmse-feedback")
-        # Errors are written here only inside callbacks (writing Output widgets during Voilà's first render can hang).
-        self.errors = w.Output()
+        # An HTML widget, not an Output widget: Output widgets written during Voilà's first render can hang
+        # the page (voila#1446), and this one exists empty from the start so screen readers announce it.
+        self.errors = w.HTML(value="")
         self.errors.add_class("fmse-alert")
         self.add_class("fmse-exercise")
         self.add_class(f"fmse-{exercise.type}")
@@ -43,9 +44,7 @@ class ExerciseView(w.VBox):
             except Exception as exc:  # noqa: BLE001 - shown to the learner, logged with traceback
                 log.exception("exercise %s: callback failed", self.exercise.id)
                 message = self.tr.gettext("Sorry, something went wrong with this exercise: {problem}")
-                with self.errors:
-                    from IPython.display import HTML, display
-                    display(HTML(f'<p class="fmse-error">{html.escape(message.format(problem=exc))}</p>'))
+                self.errors.value = f'<p class="fmse-error">{esc(message.format(problem=exc))}</p>'
         return run
 
     def finish(self, choices: tuple[str, ...], score: float, passed: bool | None) -> None:
@@ -59,4 +58,4 @@ class ExerciseView(w.VBox):
 
 def esc(text: str) -> str:
     """Escape text for an HTML widget (content and anything a learner typed)."""
-    return html.escape(text, quote=True)
+    return escape(text, quote=True)

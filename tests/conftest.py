@@ -1,0 +1,34 @@
+"""Shared fixtures: paths of the course, a temporary copy of it, and sample content."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway copy of data/ and notebooks/, with FMSE_COURSE_ROOT pointing at it."""
+    copy = tmp_path / "course"
+    for folder in ("data", "notebooks"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setenv("FMSE_COURSE_ROOT", str(copy))
+    _clear_caches()
+    yield copy
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    from fmse_widgets.content import course_text, loader, services
+
+    loader._load.cache_clear()
+    services._services.cache_clear()
+    course_text._course_text.cache_clear()
