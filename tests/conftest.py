@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +34,13 @@ def _clear_caches() -> None:
     loader._load.cache_clear()
     services._services.cache_clear()
     course_text._course_text.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def course_server(tmp_path_factory):
+    """The real `fmse-course serve` on a free port of 127.0.0.1, for the whole test session."""
+    from servers import CourseServer
+
+    server = CourseServer(tmp_path_factory.mktemp("server"))
+    yield server
+    server.stop()

@@ -41,18 +41,18 @@ def service_line(service: Service, lang: str) -> str:
     tr = translator(lang)
     reach = []
     for number in service.phones:
-        reach.append(tr.gettext("phone {number}").format(
+        reach.append(tr.gettext("Phone {number}").format(
             number=f'<a href="{_tel(number)}">{_esc(number)}</a>'))
     if service.sms:
-        reach.append(tr.gettext("text {number}").format(number=_esc(service.sms)))
+        reach.append(tr.gettext("Text {number}").format(number=_esc(service.sms)))
     if service.email:
         reach.append(f'<a href="mailto:{_esc(service.email)}">{_esc(service.email)}</a>')
     url = service.url(lang)
     if url:
         shown = re.sub(r"^https://", "", url).rstrip("/")
         reach.append(f'<a href="{_esc(url)}" rel="noopener" target="_blank">{_esc(shown)}</a>')
-    return (f'<li><strong>{_named(service, lang)}</strong>: {_esc(service.purpose(lang))} '
-            f'{"; ".join(reach)}</li>')
+    contact = f'<br><span class="fmse-contact">{" · ".join(reach)}</span>' if reach else ""
+    return f'<li><strong>{_named(service, lang)}</strong>: {_esc(service.purpose(lang))}{contact}</li>'
 
 
 def services_list(service_ids: list[str] | tuple[str, ...], lang: str) -> str:
@@ -113,7 +113,8 @@ def course_menu() -> HTML:
 
     landing = course_text().landing
     parts = ['<h1 class="fmse-landing-title">' + "".join(
-        f'<span lang="{lang}">{_esc(landing.title(lang))}</span>' for lang in ("cy", "en")) + "</h1>"]
+        f'<span lang="{lang}" style="display: block">{_esc(landing.title(lang))}</span>'
+        for lang in ("cy", "en")) + "</h1>"]
     for lang in ("cy", "en"):
         tr = translator(lang)
         found = modules(lang)

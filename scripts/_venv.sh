@@ -1,0 +1,29 @@
+# Shared by scripts/start and scripts/test: make .venv (once) and install the course into it when
+# pyproject.toml has changed since the last install. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${FMSE_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+ensure_venv() {  # $1: the extras to install, e.g. "" or "[test]"
+  local extras="$1"
+  local stamp="$VENV/.fmse-installed$extras"
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "fmse-course needs Python 3.11 or newer; '$PYTHON' is $("$PYTHON" --version 2>&1)." >&2
+    echo "Install it (Debian 12: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3.11." >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "Creating the virtual environment in $VENV ..."
+    "$PYTHON" -m venv "$VENV" || {
+      echo "Could not create a virtual environment. On Debian or Ubuntu: sudo apt-get install python3-venv" >&2
+      exit 1
+    }
+  fi
+  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+    echo "Installing the course and what it needs (the first time takes a few minutes) ..."
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras"
+    touch "$stamp"
+  fi
+}

@@ -1,0 +1,326 @@
+/*
+ * fmse course script, loaded by the fmse Voilà template (index.html.j2, body_header) before the
+ * cells stream in. Plain ES2017, no dependencies, nothing loaded from elsewhere.
+ *
+ * ipywidgets builds its DOM long after the page has loaded (and rebuilds parts of it when a model
+ * changes), so everything below is applied by fix() for the whole document, from a
+ * MutationObserver; fix() is idempotent and cheap.
+ *
+ *  - .fmse-live      -> role="status" aria-live="polite" (widget add_class("fmse-live"))
+ *  - .fmse-alert     -> role="alert"
+ *  - .fmse-choice    -> role="group" labelled by its .fmse-question; its .widget-radio-box gets
+ *                       role="radiogroup" + aria-labelledby; every RadioButtons group gets a shared
+ *                       name="" so the arrow keys move between its options (ipywidgets 8.1 renders
+ *                       <label>text<input type="radio"></label> with no name).
+ *  - #rendered_cells -> role="main" (the server already writes it; Voilà moves the element into
+ *                       its Lumino shell, so a wrapping <main> would end up empty), skip link first.
+ *  - Voilà's English per-cell error sentence -> the course message in the page's language
+ *    (the template already does this on the server; this catches outputs rendered in the browser).
+ *  - When the page has finished rendering (see isRendered / checkReady), sets
+ *    <html data-fmse-ready="true"> and fires the "fmse:ready" event on document (for tests).
+ */
+(function () {
+  "use strict";
+
+  if (window.fmseCourse) {
+    return;
+  }
+
+  var FALLBACK = {
+    cy: {
+      skip: "Neidio i'r cynnwys",
+      cell_error: "Aeth rhywbeth o'i le ar y dudalen hon (adran {n}). Rhowch wybod i hyfforddwr y cwrs neu'ch cymorth TG; gall gorchymyn `fmse-course check` y cwrs helpu i ddod o hyd i'r achos.",
+      page_error: "Aeth rhywbeth o'i le ar y dudalen hon. Rhowch wybod i hyfforddwr y cwrs neu'ch cymorth TG; gall gorchymyn `fmse-course check` y cwrs helpu i ddod o hyd i'r achos."
+    },
+    en: {
+      skip: "Skip to content",
+      cell_error: "Something went wrong on this page (section {n}). Please tell the course trainer or your IT support; the course's `fmse-course check` command can help find the cause.",
+      page_error: "Something went wrong on this page. Please tell the course trainer or your IT support; the course's `fmse-course check` command can help find the cause."
+    }
+  };
+
+  // Voilà's English sentences (voila/execute.py, voila/notebook_renderer.py).
+  var VOILA_CELL_ERROR = /There was an error when executing cell \[([^\]]*)\]/;
+  var VOILA_OTHER_ERRORS = /^\s*(Cell execution timed out|An exception occurred at the server)/;
+  var STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]';
+
+  function lang() {
+    var l = (document.documentElement.getAttribute("lang") || "en").toLowerCase();
+    return l.indexOf("cy") === 0 ? "cy" : "en";
+  }
+
+  function strings() {
+    var own = FALLBACK[lang()];
+    var el = document.getElementById("fmse-i18n");
+    if (el) {
+      try {
+        var t = JSON.parse(el.textContent);
+        return Object.assign({}, own, t);
+      } catch (e) {
+        /* fall back to the built-in strings */
+      }
+    }
+    return own;
+  }
+
+  var counter = 0;
+  function ensureId(el, prefix) {
+    if (!el.id) {
+      counter += 1;
+      el.id = prefix + "-" + counter;
+      while (document.querySelectorAll("#" + el.id).length > 1) {
+        counter += 1;
+        el.id = prefix + "-" + counter;
+      }
+    }
+    return el.id;
+  }
+
+  function setAttr(el, name, value) {
+    if (el.getAttribute(name) !== value) {
+      el.setAttribute(name, value);
+    }
+  }
+
+  function each(root, selector, fn) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+
+  /* Message text with `backquoted` parts as <code>, built without innerHTML. */
+  function messageParagraph(text) {
+    var p = document.createElement("p");
+    text.split("`").forEach(function (part, i) {
+      if (i % 2 === 1) {
+        var code = document.createElement("code");
+        code.textContent = part;
+        p.appendChild(code);
+      } else if (part) {
+        p.appendChild(document.createTextNode(part));
+      }
+    });
+    return p;
+  }
+
+  function fixErrors(root) {
+    var t = strings();
+    each(root, STDERR, function (el) {
+      if (el.classList.contains("fmse-cell-error")) {
+        return;
+      }
+      var text = el.textContent || "";
+      var m = VOILA_CELL_ERROR.exec(text);
+      var message = null;
+      if (m) {
+        message = t.cell_error.replace("{n}", m[1]);
+      } else if (VOILA_OTHER_ERRORS.test(text)) {
+        message = t.page_error;
+      }
+      if (message === null) {
+        return;
+      }
+      while (el.firstChild) {
+        el.removeChild(el.firstChild);
+      }
+      el.appendChild(messageParagraph(message));
+      el.classList.add("fmse-cell-error");
+      setAttr(el, "role", "alert");
+    });
+  }
+
+  function fixRadioGroups(root) {
+    each(root, ".widget-radio-box", function (box) {
+      setAttr(box, "role", "radiogroup");
+      var name = box.getAttribute("data-fmse-name");
+      if (!name) {
+        name = ensureId(box, "fmse-radios");
+        box.setAttribute("data-fmse-name", name);
+      }
+      // Options are rebuilt when the widget's options change: (re)name every input.
+      each(box, 'input[type="radio"]', function (input) {
+        setAttr(input, "name", name);
+      });
+      if (box.hasAttribute("aria-labelledby")) {
+        return;
+      }
+      var choice = box.closest(".fmse-choice");
+      var question = choice && choice.querySelector(".fmse-question");
+      if (question) {
+        setAttr(box, "aria-labelledby", ensureId(question, "fmse-question"));
+        return;
+      }
+      // Outside an exercise: use the RadioButtons' own description label, when it has one.
+      var widget = box.closest(".widget-radio");
+      var label = widget && widget.querySelector(":scope > .widget-label");
+      if (label && label.textContent.trim() && label.style.display !== "none") {
+        setAttr(box, "aria-labelledby", ensureId(label, "fmse-label"));
+      }
+    });
+  }
+
+  function fixChoices(root) {
+    each(root, ".fmse-choice", function (choice) {
+      var question = choice.querySelector(".fmse-question");
+      setAttr(choice, "role", "group");
+      if (question) {
+        setAttr(choice, "aria-labelledby", ensureId(question, "fmse-question"));
+      }
+    });
+  }
+
+  function fixLandmarks() {
+    var main = document.getElementById("rendered_cells");
+    if (main) {
+      if (!main.hasAttribute("role") && main.tagName !== "MAIN") {
+        main.setAttribute("role", "main");
+      }
+      if (!main.hasAttribute("tabindex")) {
+        main.setAttribute("tabindex", "-1");
+      }
+    }
+    if (main && !document.getElementById("fmse-skip-link") && document.body) {
+      var a = document.createElement("a");
+      a.id = "fmse-skip-link";
+      a.className = "fmse-skip-link";
+      a.href = "#rendered_cells";
+      a.textContent = strings().skip;
+      document.body.insertBefore(a, document.body.firstChild);
+    }
+  }
+
+  /* Links whose text is their address: print.css would otherwise print the URL twice. */
+  function markBareUrls(root) {
+    each(root, "#rendered_cells a[href]", function (a) {
+      if (!a.classList.contains("fmse-bare-url") &&
+          a.textContent.trim().replace(/\/$/, "") === a.getAttribute("href").replace(/\/$/, "")) {
+        a.classList.add("fmse-bare-url");
+      }
+    });
+  }
+
+  function fix(root) {
+    root = root || document;
+    each(root, ".fmse-live", function (el) {
+      setAttr(el, "role", "status");
+      setAttr(el, "aria-live", "polite");
+    });
+    each(root, ".fmse-alert", function (el) {
+      setAttr(el, "role", "alert");
+    });
+    fixChoices(root);
+    fixRadioGroups(root);
+    fixErrors(root);
+    markBareUrls(root);
+    fixLandmarks();
+    checkReady();
+  }
+
+  /* Rendering has finished when Voilà has shown the cells (spinner gone), its JS bundle has
+     turned every cell-output script into DOM, and every widget output holds its widget view. */
+  function isRendered() {
+    var cells = document.getElementById("rendered_cells");
+    if (!cells || document.getElementById("loading") || cells.style.display === "none") {
+      return false;
+    }
+    if (!window.voilaFmseFinished) {
+      return false;
+    }
+    if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
+      return false;
+    }
+    var pending = Array.prototype.some.call(
+      cells.querySelectorAll(".jp-OutputArea-output.lm-Panel"),
+      function (el) { return el.children.length === 0; }
+    );
+    return !pending;
+  }
+
+  /* Widget views build their children asynchronously, so "ready" also waits for the DOM to be
+     quiet for SETTLE_MS (at most MAX_WAIT_MS after the checks above first pass, for pages with
+     widgets that never stop updating). */
+  var SETTLE_MS = 300;
+  var MAX_WAIT_MS = 3000;
+  var ready = false;
+  var firstRendered = 0;
+  var settleTimer = null;
+
+  function markReady() {
+    if (ready) {
+      return;
+    }
+    ready = true;
+    document.documentElement.setAttribute("data-fmse-ready", "true");
+    try {
+      document.dispatchEvent(new CustomEvent("fmse:ready"));
+    } catch (e) {
+      /* very old browsers: the attribute is enough */
+    }
+  }
+
+  function checkReady() {
+    if (ready || !isRendered()) {
+      return;
+    }
+    var now = Date.now();
+    if (!firstRendered) {
+      firstRendered = now;
+    }
+    if (settleTimer) {
+      clearTimeout(settleTimer);
+    }
+    var wait = Math.max(0, Math.min(SETTLE_MS, firstRendered + MAX_WAIT_MS - now));
+    settleTimer = setTimeout(function () {
+      settleTimer = null;
+      if (isRendered()) {
+        markReady();
+      }
+    }, wait);
+  }
+
+  /* The stock body_footer calls window.voila_finish() once the last cell has streamed in; it only
+     shows the cells once the JupyterLab theme has loaded (voila.js calls it again then). Wrap it,
+     and display_cells, so the fixes run right after the cells become visible. */
+  function wrapFinish(name) {
+    var original = window[name];
+    if (typeof original !== "function" || original.fmseWrapped) {
+      return;
+    }
+    var wrapped = function () {
+      var result = original.apply(this, arguments);
+      if (!document.getElementById("loading")) {
+        window.voilaFmseFinished = true;
+      }
+      fix(document);
+      return result;
+    };
+    wrapped.fmseWrapped = true;
+    window[name] = wrapped;
+  }
+  wrapFinish("voila_finish");
+  wrapFinish("display_cells");
+
+  var scheduled = false;
+  var observer = new MutationObserver(function () {
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    // Batch the bursts of mutations widget rendering produces into one pass.
+    setTimeout(function () {
+      scheduled = false;
+      fix(document);
+    }, 0);
+  });
+  observer.observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["class"]
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { fix(document); });
+  }
+  fix(document);
+
+  window.fmseCourse = { fix: fix, isRendered: isRendered };
+})();
