@@ -10,7 +10,7 @@ import pytest
 from fmse_widgets.cli import main, parser
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["lab"], ["content"], ["i18n"]])
+@pytest.mark.parametrize("command", [[], ["serve"], ["lab"], ["content"], ["i18n"], ["setting"]])
 def test_help_for_every_command(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([*command, "--help"])

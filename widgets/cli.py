@@ -114,6 +114,32 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_setting(args: argparse.Namespace) -> int:
+    from .setting import FIELDS, SettingError, read_values, save_values, setting_path
+
+    path = setting_path()
+    if args.action == "path":
+        print(path)
+        return 0
+    try:
+        if args.action == "set":
+            changes = {f: getattr(args, f) for f in FIELDS if getattr(args, f) is not None}
+            if not changes:
+                print("Nothing to set: give at least one option, e.g. --name \"Ysgol Enghraifft\".", file=sys.stderr)
+                return 2
+            save_values(changes, path)
+            print(f"Saved to {path}")
+        values = read_values(path)
+    except SettingError as exc:
+        print(f"Problem: {exc}", file=sys.stderr)
+        return 1
+    if not values:
+        print(f"The setting is not set yet ({path}). Pages show placeholders such as [your setting's name].")
+    for field in FIELDS:
+        print(f"{field}: {values.get(field, '(not set)')}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="fmse-course",
@@ -150,6 +176,23 @@ def parser() -> argparse.ArgumentParser:
     content.add_argument("action", choices=("check", "status", "stamp"))
     content.add_argument("--strict", action="store_true", help="with status: fail if any Welsh is stale")
     content.set_defaults(func=cmd_content)
+
+    setting = sub.add_parser(
+        "setting", help="set your setting's name, its safeguarding leads and local numbers",
+        description="The setting's details appear in the parents' letter, the signposts, the certificate and "
+                    "the response checklist. show: print them. set: change the ones you give (an empty value, "
+                    "\"\", clears one). path: print where the file is (FMSE_DATA_DIR changes the folder).")
+    setting.add_argument("action", choices=("show", "set", "path"))
+    for flag, text in (("name", "the setting's name, e.g. \"Ysgol Enghraifft\""),
+                       ("dsp-name", "the designated safeguarding person's name"),
+                       ("dsp-phone", "their phone number"), ("dsp-email", "their email address"),
+                       ("deputy-name", "the deputy designated safeguarding person's name"),
+                       ("deputy-phone", "the deputy's phone number"), ("deputy-email", "the deputy's email address"),
+                       ("childrens-services-name", "your local authority's children's services"),
+                       ("childrens-services-phone", "children's services' phone number"),
+                       ("police-phone", "the police number to use (default 101; 999 in an emergency)")):
+        setting.add_argument(f"--{flag}", dest=flag.replace("-", "_"), metavar="TEXT", help=text)
+    setting.set_defaults(func=cmd_setting)
 
     i18n = sub.add_parser("i18n", help="keep the interface strings' catalogue up to date",
                           description="extract: rewrite widgets/locale/fmse.pot from the code. check: make sure "
