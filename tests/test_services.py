@@ -71,3 +71,4 @@ def test_bad_services_file_is_named(tmp_path):
                          "web": "http://insecure.example"}]}
     with pytest.raises(ContentError, match=r"service 'x': field 'services\[0\]\.web': .* must be an https://"):
         parse_services(bad, tmp_path / "services.yaml")
+

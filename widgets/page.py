@@ -129,3 +129,36 @@ def course_menu() -> HTML:
             f'<h3>{_esc(landing.contents(lang))} ({_esc(count)})</h3><ul class="fmse-contents">{items}</ul>'
             f'</section>')
     return HTML("".join(parts))
+
+
+def nav(page: str, lang: str) -> HTML:
+    """Links at the top of a page: the course home, the same page in the other language, previous and next."""
+    from .course import pages
+
+    _check_lang(lang)
+    tr = translator(lang)
+    everything = pages()
+    here = next((p for p in everything if p.page == page and p.lang == lang), None)
+    if here is None:
+        raise ValueError(f"no page '{page}' in {lang}: check PAGE and LANG in the notebook's first cell")
+    depth = here.path.count("/")
+    up = "../" * depth
+    twin = next((p for p in everything if p.page == page and p.lang != lang and p.kind != "landing"), None)
+    home = tr.gettext("Course home")
+    links = [f'<a href="{up}index.ipynb">{_esc(home)}</a>']
+    if twin is not None:
+        label = "Cymraeg" if twin.lang == "cy" else "English"
+        links.append(f'<a href="{up}{_esc(twin.path)}" lang="{twin.lang}" hreflang="{twin.lang}">{label}</a>')
+    sequence = [p for p in everything if p.lang == lang and p.kind == "module"]
+    previous, following = tr.gettext("Previous"), tr.gettext("Next")
+    if here in sequence:
+        i = sequence.index(here)
+        if i > 0:
+            links.append(f'<a href="{up}{_esc(sequence[i - 1].path)}" rel="prev">← '
+                         f'{_esc(previous)}: {_esc(sequence[i - 1].title)}</a>')
+        if i + 1 < len(sequence):
+            links.append(f'<a href="{up}{_esc(sequence[i + 1].path)}" rel="next">'
+                         f'{_esc(following)}: {_esc(sequence[i + 1].title)} →</a>')
+    label = tr.gettext("Course pages")
+    return HTML(f'<nav class="fmse-nav" aria-label="{_esc(label)}"><ul>'
+                + "".join(f"<li>{link}</li>" for link in links) + "</ul></nav>")
