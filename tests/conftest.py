@@ -1,13 +1,19 @@
 """Shared fixtures: paths of the course, a temporary copy of it, and sample content."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Nothing a test does may touch the user's own course data (setting file, learner records): every process the
+# tests start (servers, nbval kernels) inherits this throwaway data folder.
+os.environ["FMSE_DATA_DIR"] = tempfile.mkdtemp(prefix="fmse-test-data-")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py
 
 

@@ -117,5 +117,6 @@ def test_modules_open_and_close_with_signposts(root, lang):
     for page in pages():
         if page.kind == "module" and page.lang == lang:
             code = code_of(notebook(root / "notebooks" / page.path))
-            assert "content_note(LANG)" in code[1], f"{page.path}: the content note comes first"
+            assert code[1].strip() == "COURSE.header()", f"{page.path}: navigation and progress come first"
+            assert code[2].strip() == "content_note(LANG)", f"{page.path}: then the content note"
             assert code[-1].strip() == "signposts(LANG)", f"{page.path}: signposts come last"

@@ -60,11 +60,12 @@ def services_list(service_ids: list[str] | tuple[str, ...], lang: str) -> str:
     return "<ul>" + "".join(service_line(found[s], lang) for s in service_ids) + "</ul>"
 
 
-def signposts_html(lang: str) -> str:
+def signposts_html(lang: str, where: str = "end") -> str:
+    """The signposts; `where` ("start" or "end") keeps element ids unique when a page shows them twice."""
     _check_lang(lang)
     text = course_text()
-    parts = [f'<aside class="fmse-signposts" aria-labelledby="fmse-signposts-h">'
-             f'<h2 id="fmse-signposts-h">{_esc(text.signposts_heading(lang))}</h2>']
+    parts = [f'<aside class="fmse-signposts" aria-labelledby="fmse-signposts-{where}">'
+             f'<h2 id="fmse-signposts-{where}">{_esc(text.signposts_heading(lang))}</h2>']
     for group in text.groups:
         parts.append(f"<h3>{_esc(group.heading(lang))}</h3><p>{_esc(group.intro(lang))}</p>")
         if group.services:
@@ -84,7 +85,7 @@ def content_note(lang: str) -> HTML:
     text = course_text()
     return HTML(f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
                 f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
-                f'<p>{_esc(text.note_body(lang))}</p></section>' + signposts_html(lang))
+                f'<p>{_esc(text.note_body(lang))}</p></section>' + signposts_html(lang, "start"))
 
 
 def attribution(lang: str) -> HTML:
@@ -131,8 +132,26 @@ def course_menu() -> HTML:
     return HTML("".join(parts))
 
 
-def nav(page: str, lang: str) -> HTML:
-    """Links at the top of a page: the course home, the same page in the other language, previous and next."""
+def exercise_ids(page: str, lang: str) -> list[str]:
+    """The exercises a page shows, in order (read from its notebook's `show("id", ...)` cells)."""
+    import json
+
+    from .course import pages
+    from .paths import notebooks_dir
+
+    found = next((p for p in pages() if p.page == page and p.lang == lang), None)
+    if found is None:
+        return []
+    nb = json.loads((notebooks_dir() / found.path).read_text(encoding="utf-8"))
+    return [m for cell in nb["cells"] if cell["cell_type"] == "code"
+            for m in re.findall(r'show\("([a-z0-9-]+)"', "".join(cell["source"]))]
+
+
+def nav_html(page: str, lang: str, link=lambda href: href) -> str:
+    """Links at the top of a page: the course home, the same page in the other language, previous and next.
+
+    `link` turns each address into the one to show (e.g. carrying the learner id between Voilà pages).
+    """
     from .course import pages
 
     _check_lang(lang)
@@ -141,24 +160,30 @@ def nav(page: str, lang: str) -> HTML:
     here = next((p for p in everything if p.page == page and p.lang == lang), None)
     if here is None:
         raise ValueError(f"no page '{page}' in {lang}: check PAGE and LANG in the notebook's first cell")
-    depth = here.path.count("/")
-    up = "../" * depth
-    twin = next((p for p in everything if p.page == page and p.lang != lang and p.kind != "landing"), None)
+    up = "../" * here.path.count("/")
+
+    def a(path: str, text: str, extra: str = "") -> str:
+        return f'<a href="{_esc(link(up + path))}"{extra}>{text}</a>'
+
     home = tr.gettext("Course home")
-    links = [f'<a href="{up}index.ipynb">{_esc(home)}</a>']
+    links = [a("index.ipynb", _esc(home))]
+    twin = next((p for p in everything if p.page == page and p.lang != lang and p.kind != "landing"), None)
     if twin is not None:
         label = "Cymraeg" if twin.lang == "cy" else "English"
-        links.append(f'<a href="{up}{_esc(twin.path)}" lang="{twin.lang}" hreflang="{twin.lang}">{label}</a>')
+        links.append(a(twin.path, label, f' lang="{twin.lang}" hreflang="{twin.lang}"'))
     sequence = [p for p in everything if p.lang == lang and p.kind == "module"]
     previous, following = tr.gettext("Previous"), tr.gettext("Next")
     if here in sequence:
         i = sequence.index(here)
         if i > 0:
-            links.append(f'<a href="{up}{_esc(sequence[i - 1].path)}" rel="prev">← '
-                         f'{_esc(previous)}: {_esc(sequence[i - 1].title)}</a>')
+            links.append(a(sequence[i - 1].path, f"← {_esc(previous)}: {_esc(sequence[i - 1].title)}", ' rel="prev"'))
         if i + 1 < len(sequence):
-            links.append(f'<a href="{up}{_esc(sequence[i + 1].path)}" rel="next">'
-                         f'{_esc(following)}: {_esc(sequence[i + 1].title)} →</a>')
+            links.append(a(sequence[i + 1].path, f"{_esc(following)}: {_esc(sequence[i + 1].title)} →", ' rel="next"'))
     label = tr.gettext("Course pages")
-    return HTML(f'<nav class="fmse-nav" aria-label="{_esc(label)}"><ul>'
-                + "".join(f"<li>{link}</li>" for link in links) + "</ul></nav>")
+    return (f'<nav class="fmse-nav" aria-label="{_esc(label)}"><ul>'
+            + "".join(f"<li>{item}</li>" for item in links) + "</ul></nav>")
+
+
+def nav(page: str, lang: str) -> HTML:
+    """The navigation links as a displayable object (for pages without learner records)."""
+    return HTML(nav_html(page, lang))

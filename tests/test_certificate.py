@@ -1,0 +1,261 @@
+"""Certificates: the rule (from a data file or from the notebooks), the PDF in Welsh and English with Welsh
+letters in its font and its text, and verification codes that a tampered certificate fails."""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import stat
+from types import SimpleNamespace
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from fmse_widgets.recording import ExerciseEvent
+from fmse_widgets.records import RecordsError
+from fmse_widgets.records import certificate as cert
+from fmse_widgets.records.sqlite import SQLiteStore
+
+WELSH_LETTERS = "âêîôûŵŷÂÊÎÔÛŴŶáéíóúẃýàèìòùẁỳäëïöüẅÿ"
+NAME = "Gwenllïan Ŵyn Pŷr"
+RULE = cert.Rule("final", ("final-check",), (cert.ModuleCheck("one", ("one-check",)),
+                                             cert.ModuleCheck("two", ("two-check-a", "two-check-b"))))
+
+
+def event(exercise: str, when: str, *, passed: bool | None = True, score: float = 1.0) -> ExerciseEvent:
+    return ExerciseEvent(exercise, "context", "cy", ("a",), score, passed, f"{when}T10:00:00+00:00",
+                         f"{when}T10:00:00+00:00")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
+    with SQLiteStore(tmp_path / "data" / "records.sqlite3") as opened:
+        yield opened
+
+
+def earn(store, learner: str) -> None:
+    store.record_event(learner, event("one-check", "2026-05-01", passed=False, score=0.4))
+    store.record_event(learner, event("two-check-a", "2026-05-02"))
+    store.record_event(learner, event("two-check-b", "2026-05-03", passed=None))
+    store.record_event(learner, event("final-check", "2026-05-04", passed=False, score=0.6))
+    store.record_event(learner, event("final-check", "2026-05-06", score=0.9))
+
+
+def test_the_font_has_every_welsh_letter():
+    for bold in (False, True):
+        cmap = TTFont(cert.font_path(bold)).getBestCmap()
+        assert [c for c in WELSH_LETTERS if ord(c) not in cmap] == []
+
+
+def test_the_rule_comes_from_a_data_file(tmp_path):
+    path = tmp_path / "data" / "certificate.yaml"
+    path.parent.mkdir()
+    path.write_text("final: {page: final, exercises: [final-check]}\n"
+                    "modules:\n  - {page: one, exercises: [one-check]}\n"
+                    "  - {page: two, exercises: [two-check-a, two-check-b]}\n", encoding="utf-8")
+    assert cert.load_rule(tmp_path) == RULE
+    assert RULE.pages == ("one", "two", "final")
+    path.write_text("final: {page: final, exercises: []}\nmodules: [{page: one, exercises: [x]}]\n", encoding="utf-8")
+    with pytest.raises(cert.RuleError, match="final.exercises must be a list of exercise ids"):
+        cert.load_rule(tmp_path)
+    path.write_text("final: {page: final, exercises: [a b]}\nmodules: [{page: one, exercises: [x]}]\n",
+                    encoding="utf-8")
+    with pytest.raises(cert.RuleError, match="certificate.yaml: final.exercises"):
+        cert.load_rule(tmp_path)
+
+
+def notebook(path, page: str, lang: str, title: str, ids: list[str]) -> None:
+    cells = [{"cell_type": "code", "id": f"c{n}", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": f'show("{exercise}", lang=LANG, page=PAGE)'} for n, exercise in enumerate(ids)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {
+        "fmse": {"page": page, "lang": lang, "kind": "module", "title": title}}}), encoding="utf-8")
+
+
+def course_notebooks(root, modules: range, final: bool = True):
+    for n in modules:
+        notebook(root / "en" / f"{n:02d}-m{n}.ipynb", f"m{n}", "en", f"Module {n}", [f"m{n}-practice", f"m{n}-check"])
+    if final:
+        notebook(root / "en" / "07-final.ipynb", cert.FINAL_PAGE, "en", "Module 7", ["final-check", "final-extra"])
+
+
+def fake_types(monkeypatch):
+    from fmse_widgets.content import loader
+
+    monkeypatch.setattr(loader, "load", lambda i: SimpleNamespace(
+        type="knowledge-check" if i.endswith("-check") else "single-choice"))
+
+
+def test_the_rule_is_read_from_the_notebooks_knowledge_checks(tmp_path, monkeypatch):
+    fake_types(monkeypatch)
+    course_notebooks(tmp_path / "nb", range(0, 9))
+    rule = cert.derive_rule(tmp_path / "nb")
+    assert rule.final_page == "check-your-learning" and rule.final == ("final-check",)
+    assert [(m.page, m.exercises) for m in rule.modules] == [(f"m{n}", (f"m{n}-check",)) for n in range(1, 7)]
+
+
+def test_the_rule_says_what_is_missing_while_the_modules_are_written(tmp_path, monkeypatch):
+    fake_types(monkeypatch)
+    course_notebooks(tmp_path / "a", range(1, 5))
+    with pytest.raises(cert.RuleError, match="module 05 does not exist yet"):
+        cert.derive_rule(tmp_path / "a")
+    course_notebooks(tmp_path / "b", range(1, 7), final=False)
+    with pytest.raises(cert.RuleError, match="'check-your-learning' shows no knowledge-check"):
+        cert.derive_rule(tmp_path / "b")
+
+
+def test_standing_needs_every_module_check_and_a_passed_final(store):
+    learner = store.add_learner(NAME).learner_id
+    assert cert.standing(RULE, store.events()) == cert.Standing(("one", "two"), False, None)
+    store.record_event(learner, event("one-check", "2026-05-01"))
+    store.record_event(learner, event("two-check-a", "2026-05-01"))
+    store.record_event(learner, event("final-check", "2026-05-02", passed=False))
+    found = cert.standing(RULE, store.events())
+    assert found.missing_modules == ("two",) and not found.final_passed and not found.eligible
+    assert cert.still_to_do(RULE, found) == ["two", "final"]
+    earn(store, learner)
+    found = cert.standing(RULE, store.events())
+    assert found.eligible and found.completed_on.isoformat() == "2026-05-06"
+
+
+def test_issuing_needs_a_name_and_the_whole_rule(store):
+    anonymous = store.add_learner().learner_id
+    earn(store, anonymous)
+    with pytest.raises(RecordsError, match="needs the learner's name"):
+        cert.issue(store, anonymous, rule=RULE)
+    learner = store.add_learner(NAME).learner_id
+    store.record_event(learner, event("one-check", "2026-05-01"))
+    with pytest.raises(RecordsError, match="still to do: two, final"):
+        cert.issue(store, learner, rule=RULE)
+
+
+def test_the_key_is_made_once_and_readable_by_its_owner_only(store, tmp_path):
+    key = cert.load_key()
+    path = cert.key_path()
+    assert path == tmp_path / "data" / "certificate.key" and len(key) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    assert cert.load_key() == key and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_certificate_has_a_stable_code_and_verifies(store):
+    learner = store.add_learner(NAME).learner_id
+    earn(store, learner)
+    issued = cert.issue(store, learner, rule=RULE, setting_name="Ysgol Gŵyr")
+    again = cert.issue(store, learner, rule=RULE, setting_name="Ysgol Gŵyr")
+    assert again.code == issued.code and len(store.certificates()) == 1
+    assert issued.contents == {"v": 1, "learner_id": learner, "name": NAME, "completed_on": "2026-05-06",
+                               "pages": ["one", "two", "final"], "setting": "Ysgol Gŵyr"}
+    spaced = cert.format_code(issued.code).lower()
+    assert cert.verify(store, spaced).status == "genuine"
+    assert cert.verify(store, spaced, name=f"  {NAME.upper()} ").status == "genuine"
+
+
+def test_a_tampered_certificate_fails_verification(store, tmp_path):
+    learner = store.add_learner(NAME).learner_id
+    earn(store, learner)
+    issued = cert.issue(store, learner, rule=RULE)
+    key = cert.load_key()
+    code = issued.code
+    # The name printed on it was changed:
+    assert cert.verify(store, code, name="Someone Else").status == "name-differs"
+    # Its contents were changed and presented with the original code:
+    forged = cert.canonical({**issued.contents, "name": "Someone Else"})
+    assert not cert.verify_contents(forged, code, key) and cert.verify_contents(issued.certificate.contents, code, key)
+    # One character of the code was changed:
+    other = ("B" if code[0] != "B" else "C") + code[1:]
+    assert cert.verify(store, other).status == "unknown"
+    assert cert.verify(store, "not a code").status == "malformed"
+    # The record behind the code was edited in the database:
+    db = sqlite3.connect(store.path)
+    db.execute("UPDATE certificates SET contents = ? WHERE code = ?", (forged, code))
+    db.commit()
+    assert cert.verify(store, code).status == "altered"
+    # A certificate made up with another key, claiming this key's id:
+    made_up = cert.sign(forged, b"\x01" * 32)
+    db.execute("INSERT INTO certificates VALUES (?, ?, ?, ?, ?)",
+               (made_up, learner, forged, cert.key_id(key), "2026-05-07T00:00:00+00:00"))
+    db.commit()
+    db.close()
+    assert cert.verify(store, made_up).status == "altered"
+    # And a genuine code checked with another computer's key cannot be confirmed there:
+    assert cert.verify(store, code, key=b"\x02" * 32).status == "other-key"
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_pdf_in_both_languages_puts_welsh_first_and_keeps_welsh_letters(store):
+    contents = {"v": 1, "learner_id": "a" * 32, "name": NAME, "completed_on": "2026-11-20",
+                "pages": ["context", "check-your-learning"], "setting": "Ysgol Gŵyr"}
+    code = cert.sign(cert.canonical(contents), cert.load_key())
+    welsh, english = pdf_text(cert.render_pdf(contents, code, ("cy", "en")))
+    for text in (welsh, english):
+        assert NAME in text and "ŵ" in text and "ŷ" in text and "Ysgol Gŵyr" in text
+        assert cert.format_code(code) in text
+    assert "Tystysgrif cwblhau" in welsh and "20 Tachwedd 2026" in welsh and "Modiwl 1: Cyd-destun" in welsh
+    assert "Certificate of completion" in english and "20 November 2026" in english
+    assert "Module 1: Context" in english
+
+
+def test_the_pdf_embeds_its_font(store):
+    contents = {"v": 1, "learner_id": "a" * 32, "name": "Ŷ", "completed_on": "2026-11-20", "pages": [],
+                "setting": ""}
+    data = cert.render_pdf(contents, "A" * 20, ("en",))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descriptors = [f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                   for f in fonts.values()]
+    assert descriptors and all("/FontFile2" in d for d in descriptors)
+    assert [len(pdf_text(cert.render_pdf(contents, "A" * 20, langs))) for langs in (("cy",), ("en",))] == [1, 1]
+    assert cert.file_name(contents, ("cy", "en")) == "tystysgrif-certificate-2026-11-20.pdf"
+
+
+def test_the_commands_issue_and_verify_a_certificate(course_copy, tmp_path, monkeypatch, capsys):
+    from fmse_widgets.cli import main
+
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
+    (course_copy / "data" / "certificate.yaml").write_text(
+        "final: {page: final, exercises: [final-check]}\n"
+        "modules: [{page: one, exercises: [one-check]}, {page: two, exercises: [two-check-a, two-check-b]}]\n",
+        encoding="utf-8")
+    with SQLiteStore(tmp_path / "data" / "records.sqlite3") as store:
+        learner = store.add_learner(NAME).learner_id
+        earn(store, learner)
+    out = tmp_path / "certificate.pdf"
+    assert main(["records", "certificate", "--name", NAME.lower(), "--lang", "cy", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    code = said.split("verification code ")[1].split(")")[0]
+    [text] = pdf_text(out.read_bytes())
+    assert "Tystysgrif cwblhau" in text and NAME in text and code in text
+    assert main(["records", "verify", code]) == 0
+    assert "GENUINE" in capsys.readouterr().out
+    assert main(["records", "verify", code, "--name", "Someone Else"]) == 1
+    assert "NOT GENUINE" in capsys.readouterr().out
+    assert main(["records", "verify", "AAAAA-AAAAA-AAAAA-AAAAA"]) == 1
+    assert json.loads(store_contents(tmp_path)[0])["name"] == NAME
+
+
+def store_contents(tmp_path) -> list[str]:
+    with SQLiteStore(tmp_path / "data" / "records.sqlite3") as store:
+        return [c.contents for c in store.certificates()]
+
+
+def test_the_course_itself_gives_a_complete_rule_and_a_certificate_naming_its_modules(store):
+    rule = cert.load_rule()  # from the knowledge checks on the real modules (or data/certificate.yaml)
+    assert rule.final_page == "check-your-learning" and len(rule.modules) == 6
+    learner = store.add_learner(NAME).learner_id
+    for check in rule.modules:
+        for exercise in check.exercises:
+            store.record_event(learner, event(exercise, "2026-06-01", passed=False, score=0.5))
+    for exercise in rule.final:
+        store.record_event(learner, event(exercise, "2026-06-02", score=0.8))
+    issued = cert.issue(store, learner)
+    welsh, english = pdf_text(cert.render_pdf(issued.contents, issued.code))
+    for lang, text in (("cy", welsh), ("en", english)):
+        titles = cert.page_titles(lang)
+        assert [page for page in rule.pages if titles[page] not in text] == []

@@ -1,0 +1,178 @@
+"""Identity without accounts: JupyterHub user, the learner id in Voilà links, the remembered JupyterLab learner,
+and the landing page's name widget (privacy note, escaping, anonymity)."""
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from fmse_widgets.recording import ExerciseEvent, get_recorder, set_recorder, utc_now
+from fmse_widgets.records import PageRecorder, StoreRecorder, open_store, start_records
+from fmse_widgets.records import identity as ident
+from fmse_widgets.records.identity_view import IdentityView
+
+VOILA = {"SERVER_SOFTWARE": "voila/0.5.13"}
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
+    previous = get_recorder()
+    yield tmp_path / "data"
+    set_recorder(previous)
+
+
+def known_learner(name: str | None = "Dafydd ap Gwilym") -> str:
+    with open_store() as store:
+        return store.add_learner(name).learner_id
+
+
+def test_a_hub_user_always_gets_the_same_learner_id():
+    first, again = ident.hub_learner_id("a.jones"), ident.hub_learner_id("a.jones")
+    assert first == again and len(first) == 32 and first != ident.hub_learner_id("b.jones")
+    found = ident.resolve({"JUPYTERHUB_USER": "a.jones", **VOILA, "QUERY_STRING": f"learner={'e' * 32}"},
+                          known=lambda i: True)
+    assert found == ident.Identity(first, "jupyterhub", "a.jones", None)  # the hub wins over a link
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("learner={id}", "{id}"),
+    ("lang=cy&learner={id}&x=1", "{id}"),
+    ("learner={upper}", None),              # ids are lowercase hex only
+    ("learner={id}&learner={id}", None),    # exactly one
+    ("learner={id}x", None),
+    ("learner=../../etc/passwd", None),
+    ("learner=%3Cscript%3E", None),
+    ("learner=" + "f" * 32, None),          # well formed but not a learner the store knows
+    ("", None),
+])
+def test_the_learner_in_a_voila_link_is_accepted_only_if_valid_and_known(query, expected):
+    learner = known_learner()
+    query = query.format(id=learner, upper=learner.upper())
+    with open_store() as store:
+        found = ident.resolve({**VOILA, "QUERY_STRING": query}, known=lambda i: store.learner(i) is not None)
+    assert (found.learner_id if found else None) == (expected.format(id=learner) if expected else None)
+    if found:
+        assert found.source == "link"
+
+
+def test_a_workshop_code_in_the_link_is_read_strictly():
+    learner = known_learner()
+    assert ident.from_query(f"learner={learner}&workshop=CARDIFF1", lambda i: True) == (learner, "CARDIFF1")
+    assert ident.from_query("workshop=cardiff1", lambda i: True) == (None, None)
+    assert ident.from_query("workshop=A<B>", lambda i: True) == (None, None)
+
+
+def test_links_carry_the_learner_and_keep_everything_else():
+    learner = "a" * 32
+    assert ident.with_learner("cy/01-cyd-destun.ipynb", learner) == f"cy/01-cyd-destun.ipynb?learner={learner}"
+    assert (ident.with_learner(f"en/01-context.ipynb?learner={'b' * 32}&x=1#top", learner, "WS01")
+            == f"en/01-context.ipynb?x=1&learner={learner}&workshop=WS01#top")
+    assert ident.with_learner("en/01-context.ipynb?x=1", None) == "en/01-context.ipynb?x=1"
+    with pytest.raises(ValueError):
+        ident.with_learner("en/01-context.ipynb", "javascript:alert(1)")
+
+
+def test_the_remembered_learner_file_is_private_and_survives_damage(data_folder):
+    learner = "c" * 32
+    path = ident.save(learner, "Non Ŷ")
+    assert ident.read_saved() == (learner, "Non Ŷ")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.write_text("{not json", encoding="utf-8")
+    assert ident.read_saved() is None
+    path.write_text('{"learner_id": "nope"}', encoding="utf-8")
+    assert ident.read_saved() is None
+    ident.forget()
+    assert ident.read_saved() is None
+
+
+def an_event(page="context") -> ExerciseEvent:
+    return ExerciseEvent("context-who-is-targeted", page, "en", ("boys-most-cases",), 1.0, True, utc_now(), utc_now())
+
+
+def test_start_records_in_voila_without_a_learner_keeps_answers_for_the_page_only(data_folder):
+    found, recorder = start_records({**VOILA, "QUERY_STRING": ""})
+    assert found is None and isinstance(recorder, PageRecorder) and get_recorder() is recorder
+    recorder.record(an_event())
+    assert recorder.done_exercises("context") == {"context-who-is-targeted"}
+    with open_store() as store:
+        assert store.events() == []
+
+
+def test_start_records_in_voila_with_a_learner_records_to_the_store():
+    learner = known_learner()
+    found, recorder = start_records({**VOILA, "QUERY_STRING": f"learner={learner}&workshop=WS2026"})
+    assert found.learner_id == learner and found.workshop == "WS2026" and isinstance(recorder, StoreRecorder)
+    get_recorder().record(an_event())
+    with open_store() as store:
+        [stored] = store.events()
+    assert stored.learner_id == learner and stored.workshop == "WS2026"
+
+
+def test_start_records_under_jupyterhub_creates_the_hub_learner_once():
+    for _ in range(2):
+        found, recorder = start_records({"JUPYTERHUB_USER": "s.evans"})
+    assert isinstance(recorder, StoreRecorder) and found.source == "jupyterhub"
+    with open_store() as store:
+        assert [x.name for x in store.learners()] == ["s.evans"]
+
+
+def test_start_records_in_jupyterlab_uses_the_remembered_learner_even_after_a_purge(data_folder):
+    assert start_records({})[0] is None
+    ident.save("d" * 32, "Rhys")
+    found, recorder = start_records({})
+    assert found == ident.Identity("d" * 32, "saved", "Rhys") and isinstance(recorder, StoreRecorder)
+    with open_store() as store:
+        assert store.learner("d" * 32).name == "Rhys"
+
+
+def test_start_records_never_fails_the_page_when_the_records_cannot_be_opened(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("FMSE_DATA_DIR", str(blocker / "sub"))
+    found, recorder = start_records({"JUPYTERHUB_USER": "x"})
+    assert found is None and isinstance(recorder, PageRecorder)
+
+
+def test_the_name_widget_saves_a_name_and_escapes_it(data_folder):
+    view = IdentityView("en")
+    assert "Nothing about any child is ever recorded" in view.note.value
+    view.name_box.value = '<img src=x onerror="alert(1)"> Siôn'
+    view.save_button.click()
+    assert len(view.learner_id) == 32 and view.name == '<img src=x onerror="alert(1)"> Siôn'
+    assert "<img" not in view.status.value and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Siôn" in view.status.value
+    assert view.form.layout.display == "none"
+    assert view.link("en/01-context.ipynb") == f"en/01-context.ipynb?learner={view.learner_id}"
+    assert view.query == f"learner={view.learner_id}"
+    with open_store() as store:
+        assert store.learner(view.learner_id).name == view.name
+    assert ident.read_saved() is None  # a Voilà page does not remember the learner on disk
+
+
+def test_the_name_widget_in_welsh_stays_anonymous_and_can_add_a_name_later(data_folder):
+    view = IdentityView("cy", remember=True)
+    assert "Ni chofnodir dim byd am unrhyw blentyn" in view.note.value
+    assert view.save_button.description == "Cadw fy enw" and view.link("x.ipynb") == "x.ipynb"
+    view.save_button.click()  # nothing typed yet
+    assert view.learner_id == "" and "Type your name first" not in view.status.value
+    view.anonymous_button.click()
+    learner = view.learner_id
+    assert learner and view.name == "" and "astudio&#x27;n ddienw" in view.status.value
+    assert ident.read_saved() == (learner, None)
+    view.change_button.click()
+    assert view.form.layout.display is None
+    view.name_box.value = "Elin Wyn"
+    view.save_button.click()
+    assert view.learner_id == learner and ident.read_saved() == (learner, "Elin Wyn")
+
+
+def test_the_name_widget_shows_a_known_learner_and_refuses_a_long_name(data_folder):
+    learner = known_learner("Gwyneth")
+    view = IdentityView("en", identity=ident.Identity(learner, "link"))
+    assert view.learner_id == learner and "Gwyneth" in view.status.value
+    view.change_button.click()
+    view.name_box.value = "x" * 81
+    view.save_button.click()
+    assert "at most 80 characters" in view.status.value
+    with open_store() as store:
+        assert store.learner(learner).name == "Gwyneth"

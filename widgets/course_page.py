@@ -1,0 +1,54 @@
+"""One page of the course in a kernel: who is learning, where their answers go, and the page's header.
+
+A notebook's first cell calls `COURSE = start_page(PAGE, LANG)`; a later one-line cell `COURSE.header()` shows
+the navigation (carrying the learner to the next page in Voilà) and the page's progress.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+
+class CoursePage:
+    def __init__(self, page: str, lang: str, *, start: Callable | None = None):
+        from .records import start_records
+
+        self.page, self.lang = page, lang
+        self.identity, self.recorder = (start or start_records)()
+
+    @property
+    def learner_id(self) -> str | None:
+        return self.identity.learner_id if self.identity else None
+
+    def link(self, href: str) -> str:
+        """A link to another page that keeps this learner (Voilà carries them in the link)."""
+        from .records.identity import with_learner
+
+        if self.identity is None:
+            return href
+        return with_learner(href, self.identity.learner_id, self.identity.workshop)
+
+    def header(self) -> w.VBox:
+        """Navigation links, then this page's progress (for pages with exercises)."""
+        from .page import exercise_ids, nav_html
+        from .records.progress_view import ProgressView
+
+        parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link))]
+        if exercise_ids(self.page, self.lang):
+            parts.append(ProgressView(self.page, self.lang, self.recorder))
+        box = w.VBox(parts)
+        box.add_class("fmse-page-header")
+        return box
+
+    def certificate(self):
+        """The certificate: what is still to do, or the button that makes it."""
+        from .records.certificate_view import CertificateView
+
+        return CertificateView(self.lang, self.learner_id, recorder=self.recorder)
+
+
+def start_page(page: str, lang: str) -> CoursePage:
+    if lang not in ("en", "cy"):
+        raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+    return CoursePage(page, lang)

@@ -1,0 +1,405 @@
+"""Certificates: who has earned one, the PDF (English, Welsh or both, Welsh first), and codes that cannot be forged.
+
+The rule: the learner has passed the final check (page "check-your-learning", module 07) and completed the
+short check of each module 01-06. Which exercises count is data: `data/certificate.yaml` if it exists, else
+the knowledge-check exercises shown on each of those pages (read from the notebooks).
+
+The verification code is an HMAC-SHA256 over the certificate's canonical contents, with a random key kept in
+the data folder (`certificate.key`, created on first use, readable by this user only). Without the key
+nobody can make a code that verifies; `fmse-course records verify CODE` checks one.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import importlib.util
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from ..i18n import translator
+from ..paths import data_dir
+from ..userdata import data_folder
+from .errors import RecordsError
+from .progress import PageListError, page_exercises
+from .store import CODE, Certificate, RecordStore, StoredEvent, check_page, check_token, utc_now
+
+FINAL_PAGE = "check-your-learning"
+MODULE_NUMBERS = range(1, 7)     # modules 01-06 each have a short check
+KEY_FILE = "certificate.key"
+RULE_FILE = "certificate.yaml"
+CONTENTS_VERSION = 1
+KNOWLEDGE_CHECK = "knowledge-check"
+
+
+class RuleError(RuntimeError):
+    """The certificate rule cannot be worked out (a module or its check is missing); the message says which."""
+
+
+# ---- the rule ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ModuleCheck:
+    page: str
+    exercises: tuple[str, ...]    # each must be completed
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    final_page: str
+    final: tuple[str, ...]        # each must be passed
+    modules: tuple[ModuleCheck, ...]
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return (*(m.page for m in self.modules), self.final_page)
+
+
+def rule_path(root: Path | None = None) -> Path:
+    return (root / "data" if root else data_dir()) / RULE_FILE
+
+
+def load_rule(root: Path | None = None) -> Rule:
+    """The certificate rule: data/certificate.yaml if present, else derived from the notebooks."""
+    path = rule_path(root)
+    if path.exists():
+        return read_rule(path)
+    return derive_rule(root / "notebooks" if root else None)
+
+
+def read_rule(path: Path) -> Rule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+
+    def ids(value: object, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            raise RuleError(f"{path}: {where} must be a list of exercise ids")
+        try:
+            return tuple(check_token(v, "exercise id") for v in value)
+        except RecordsError as exc:
+            raise RuleError(f"{path}: {where}: {exc.detail}") from None
+
+    def page(value: object, where: str) -> str:
+        try:
+            return check_page(value)
+        except RecordsError as exc:
+            raise RuleError(f"{path}: {where}: {exc.detail}") from None
+
+    if not isinstance(data, dict) or set(data) != {"final", "modules"}:
+        raise RuleError(f"{path}: must have exactly 'final' (page, exercises) and 'modules' (a list of page, "
+                        f"exercises)")
+    final = data["final"]
+    if not isinstance(final, dict) or set(final) != {"page", "exercises"}:
+        raise RuleError(f"{path}: final must have 'page' and 'exercises'")
+    modules = data["modules"]
+    if not isinstance(modules, list) or not modules:
+        raise RuleError(f"{path}: modules must be a list of page, exercises")
+    checks = []
+    for number, item in enumerate(modules):
+        if not isinstance(item, dict) or set(item) != {"page", "exercises"}:
+            raise RuleError(f"{path}: modules[{number}] must have 'page' and 'exercises'")
+        checks.append(ModuleCheck(page(item["page"], f"modules[{number}].page"),
+                                  ids(item["exercises"], f"modules[{number}].exercises")))
+    return Rule(page(final["page"], "final.page"), ids(final["exercises"], "final.exercises"), tuple(checks))
+
+
+def derive_rule(notebooks: Path | None = None) -> Rule:
+    """The rule read from the course: the knowledge checks on modules 01-06 and on the final-check page."""
+    from ..content.errors import ContentError
+    from ..content.loader import load
+    from ..course import PageError, pages
+
+    try:
+        listed = [p for p in pages(notebooks) if p.lang == "en"]
+        exercises = page_exercises(notebooks)
+    except (PageError, PageListError) as exc:
+        raise RuleError(str(exc)) from None
+
+    def checks_on(page: str) -> tuple[str, ...]:
+        try:
+            return tuple(i for i in exercises.get(page, ()) if load(i).type == KNOWLEDGE_CHECK)
+        except ContentError as exc:
+            raise RuleError(str(exc)) from None
+
+    numbered = {int(Path(p.path).name[:2]): p for p in listed if p.kind == "module" and Path(p.path).name[:2].isdigit()}
+    modules = []
+    for number in MODULE_NUMBERS:
+        if number not in numbered:
+            raise RuleError(f"module {number:02d} does not exist yet (notebooks/en/{number:02d}-*.ipynb), so the "
+                            f"certificate rule is not complete; or list the checks in data/{RULE_FILE}")
+        found = checks_on(numbered[number].page)
+        if not found:
+            raise RuleError(f"module {number:02d} ({numbered[number].path}) shows no {KNOWLEDGE_CHECK} exercise, "
+                            f"so the certificate rule is not complete; or list the checks in data/{RULE_FILE}")
+        modules.append(ModuleCheck(numbered[number].page, found))
+    final = checks_on(FINAL_PAGE)
+    if not final:
+        raise RuleError(f"the page '{FINAL_PAGE}' shows no {KNOWLEDGE_CHECK} exercise yet; or list it in "
+                        f"data/{RULE_FILE}")
+    return Rule(FINAL_PAGE, final, tuple(modules))
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """How far a learner is from a certificate."""
+
+    missing_modules: tuple[str, ...]   # pages whose check is not yet completed
+    final_passed: bool
+    completed_on: date | None          # when the last requirement was met, once all are
+
+    @property
+    def eligible(self) -> bool:
+        return self.final_passed and not self.missing_modules
+
+
+def standing(rule: Rule, events: list[StoredEvent]) -> Standing:
+    first_done: dict[str, str] = {}
+    first_passed: dict[str, str] = {}
+    for e in sorted(events, key=lambda e: e.finished_at):
+        first_done.setdefault(e.exercise_id, e.finished_at)
+        if e.passed:
+            first_passed.setdefault(e.exercise_id, e.finished_at)
+    missing = tuple(m.page for m in rule.modules if not all(i in first_done for i in m.exercises))
+    final_passed = all(i in first_passed for i in rule.final)
+    if missing or not final_passed:
+        return Standing(missing, final_passed, None)
+    moments = [first_done[i] for m in rule.modules for i in m.exercises] + [first_passed[i] for i in rule.final]
+    return Standing((), True, datetime.fromisoformat(max(moments)).date())
+
+
+# ---- the key and the code --------------------------------------------------------------------------------
+
+def key_path() -> Path:
+    return data_folder() / KEY_FILE
+
+
+def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
+    """The signing key: 32 random bytes in the data folder, made on first use with permissions 0600."""
+    path = path or key_path()
+    if create and not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: read theirs
+        except OSError:
+            raise RecordsError("missing", path=path.parent) from None
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        key = bytes.fromhex(text)
+    except FileNotFoundError:
+        raise RecordsError("invalid", detail=f"there is no certificate key at {path}: certificates issued with "
+                                             f"this data folder cannot be checked") from None
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise RecordsError("invalid", detail=f"the certificate key {path} is damaged: restore it from a backup "
+                                             f"(certificates signed with it cannot be checked without it)") from None
+    if len(key) != 32:
+        raise RecordsError("invalid", detail=f"the certificate key {path} is damaged: restore it from a backup")
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)  # readable by this user only, whatever made it
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for a key (which computer signed a certificate), not the key."""
+    return hashlib.sha256(b"fmse-certificate-key-id:" + key).hexdigest()[:16]
+
+
+def canonical(contents: dict) -> str:
+    """The one text an HMAC covers: sorted keys, no spaces, UTF-8 (so ŵ and ŷ are themselves)."""
+    return json.dumps(contents, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sign(contents_text: str, key: bytes) -> str:
+    """The verification code: the first 100 bits of HMAC-SHA256, as 20 base32 letters and digits."""
+    digest = hmac.new(key, contents_text.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b32encode(digest[:15]).decode("ascii")[:20]
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i:i + 5] for i in range(0, len(code), 5))
+
+
+def normalise_code(text: str) -> str | None:
+    """A code as typed (any case, spaces or dashes, 0 for O, 1 for I, 8 for B) in its stored form, or None."""
+    code = "".join(text.split()).replace("-", "").upper().translate(str.maketrans("018", "OIB"))
+    return code if CODE.match(code) else None
+
+
+# ---- issuing and checking ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    certificate: Certificate
+    contents: dict
+
+    @property
+    def code(self) -> str:
+        return self.certificate.code
+
+
+def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, key: bytes | None = None,
+          setting_name: str | None = None) -> Issued:
+    """The certificate for a learner who has earned it (the same contents always give the same code).
+
+    Raises RecordsError("invalid") saying what is missing if they have not, or if they have no name.
+    """
+    learner = store.learner(learner_id)
+    if learner is None:
+        raise RecordsError("invalid", detail=f"learner {learner_id} is not in the records")
+    if not learner.name:
+        raise RecordsError("invalid", detail="a certificate needs the learner's name: add it on the start page")
+    rule = rule or load_rule()
+    found = standing(rule, store.events(learner_id=learner_id))
+    if not found.eligible:
+        raise RecordsError("invalid", detail=f"not earned yet: still to do: {', '.join(still_to_do(rule, found))}")
+    key = key if key is not None else load_key()
+    contents = {"v": CONTENTS_VERSION, "learner_id": learner_id, "name": learner.name,
+                "completed_on": found.completed_on.isoformat(), "pages": list(rule.pages),
+                "setting": setting_name or ""}
+    text = canonical(contents)
+    certificate = Certificate(code=sign(text, key), learner_id=learner_id, contents=text, key_id=key_id(key),
+                              issued_at=utc_now())
+    store.record_certificate(certificate)
+    return Issued(store.certificate(certificate.code) or certificate, contents)
+
+
+def still_to_do(rule: Rule, found: Standing) -> list[str]:
+    return [*found.missing_modules, *([] if found.final_passed else [rule.final_page])]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    status: str            # genuine, altered, other-key, unknown, malformed, name-differs
+    contents: dict | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.status == "genuine"
+
+
+def verify_contents(contents_text: str, code: str, key: bytes) -> bool:
+    return hmac.compare_digest(sign(contents_text, key), code)
+
+
+def verify(store: RecordStore, code_text: str, *, key: bytes | None = None, name: str | None = None) -> Verification:
+    """Whether a certificate code is genuine: issued from these records, with this key, and unchanged since."""
+    code = normalise_code(code_text)
+    if code is None:
+        return Verification("malformed")
+    found = store.certificate(code)
+    if found is None:
+        return Verification("unknown")
+    try:
+        contents = json.loads(found.contents)
+    except ValueError:
+        return Verification("altered")
+    key = key if key is not None else load_key(create=False)
+    if found.key_id != key_id(key):
+        return Verification("other-key", contents)
+    if not verify_contents(found.contents, code, key):
+        return Verification("altered", contents)
+    if name is not None and " ".join(name.split()).casefold() != str(contents.get("name", "")).casefold():
+        return Verification("name-differs", contents)
+    return Verification("genuine", contents)
+
+
+# ---- the PDF ----------------------------------------------------------------------------------------------
+
+def font_path(bold: bool = False) -> Path:
+    """DejaVu Sans as shipped by matplotlib (it has ŵ, ŷ and every other Welsh letter)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RecordsError("invalid", detail="the certificate font comes with matplotlib, which is not installed")
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / name
+
+
+def page_titles(lang: str) -> dict[str, str]:
+    from ..course import pages
+
+    return {p.page: p.title for p in pages() if p.lang == lang}
+
+
+def render_pdf(contents: dict, code: str, langs: tuple[str, ...] = ("cy", "en")) -> bytes:
+    """The certificate as a PDF: one A4 landscape page per language, in the order given (Welsh first)."""
+    from fpdf import FPDF
+
+    from ..content.course_text import course_text
+
+    if not langs or any(lang not in ("en", "cy") for lang in langs):
+        raise ValueError("langs must be ('cy',), ('en',) or ('cy', 'en')")
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(font_path()))
+    pdf.add_font("DejaVu", "B", str(font_path(bold=True)))
+    pdf.set_lang(langs[0])
+    pdf.set_creator("fmse-course")
+    pdf.set_title(" / ".join(translator(lang).gettext("Certificate of completion") for lang in langs))
+    done = date.fromisoformat(contents["completed_on"])
+    for lang in langs:
+        tr = translator(lang)
+        titles = page_titles(lang)
+        pdf.add_page()
+        pdf.set_draw_color(0, 82, 102)
+        pdf.set_line_width(1.2)
+        pdf.rect(10, 10, 277, 190)
+        pdf.set_y(24)
+        pdf.set_font("DejaVu", "B", 28)
+        pdf.cell(0, 14, tr.gettext("Certificate of completion"), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 13)
+        pdf.cell(0, 10, course_text().landing.title(lang), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.cell(0, 8, tr.gettext("This certifies that"), align="C", new_x="LMARGIN", new_y="NEXT")
+        size = 24
+        pdf.set_font("DejaVu", "B", size)
+        while pdf.get_string_width(contents["name"]) > 250 and size > 10:  # a long name shrinks to fit
+            size -= 1
+            pdf.set_font("DejaVu", "B", size)
+        pdf.cell(0, 14, contents["name"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 13)
+        pdf.cell(0, 8, tr.gettext("completed these modules and passed the final check:"), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 11)
+        for page in contents["pages"]:
+            pdf.cell(0, 6.5, titles.get(page, page), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "", 12)
+        when = format_day(done, lang)
+        pdf.cell(0, 8, tr.gettext("Date: {date}").format(date=when), align="C", new_x="LMARGIN", new_y="NEXT")
+        if contents.get("setting"):
+            pdf.cell(0, 8, tr.gettext("Setting: {name}").format(name=contents["setting"]), align="C",
+                     new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(176)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(0, 7, tr.gettext("Verification code: {code}").format(code=format_code(code)), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+        pdf.cell(0, 6, tr.gettext("To check it: fmse-course records verify {code}").format(code=format_code(code)),
+                 align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def format_day(day: date, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "d MMMM y", locale="cy" if lang == "cy" else "en_GB")
+
+
+def file_name(contents: dict, langs: tuple[str, ...]) -> str:
+    """E.g. tystysgrif-certificate-2026-11-20.pdf (no name in it, so it says nothing when listed)."""
+    stem = {("cy",): "tystysgrif", ("en",): "certificate"}.get(tuple(langs), "tystysgrif-certificate")
+    return f"{stem}-{contents['completed_on']}.pdf"

@@ -1,0 +1,99 @@
+"""The certificate on the page: what is still to do, or a button that makes the PDF in Welsh, English or both."""
+from __future__ import annotations
+
+import base64
+import logging
+from html import escape
+from typing import Callable
+
+import ipywidgets as w
+
+from ..i18n import translator
+from . import certificate as cert
+from .errors import RecordsError
+from .recorder import open_store
+from .store import RecordStore
+
+log = logging.getLogger(__name__)
+
+
+class CertificateView(w.VBox):
+    """For one learner. `refresh()` re-reads their records; with `recorder`, it refreshes after each answer."""
+
+    def __init__(self, lang: str, learner_id: str | None, *, store_factory: Callable[[], RecordStore] = open_store,
+                 rule: cert.Rule | None = None, recorder=None, **kwargs):
+        super().__init__(**kwargs)
+        self.lang, self.learner_id, self.store_factory, self.rule = lang, learner_id, store_factory, rule
+        self.tr = tr = translator(lang)
+        self.add_class("fmse-certificate")
+        self.status = w.HTML("")
+        self.status.add_class("fmse-live")
+        self.make_button = w.Button(description=tr.gettext("Make my certificate"), button_style="primary")
+        self.make_button.on_click(self._guard(self.make))
+        self.downloads = w.HTML("")
+        self.errors = w.HTML("")
+        self.errors.add_class("fmse-alert")
+        self.children = [self.status, self.make_button, self.downloads, self.errors]
+        if recorder is not None:
+            recorder.listeners.append(lambda _event: self._guard(self.refresh)())
+        self._guard(self.refresh)()
+
+    def _guard(self, callback):
+        def run(*args):
+            self.errors.value = ""
+            try:
+                callback(*args)
+            except RecordsError as exc:
+                log.warning("certificate: %s", exc)
+                self.errors.value = f'<p class="fmse-error">{escape(exc.message(self.lang))}</p>'
+        return run
+
+    def _say(self, text: str, can_make: bool = False) -> None:
+        self.status.value = f"<p>{escape(text)}</p>"
+        self.make_button.layout.display = None if can_make else "none"
+
+    def refresh(self, *_args) -> None:
+        tr = self.tr
+        self.downloads.value = ""
+        if not self.learner_id:
+            return self._say(tr.gettext("Add your name on the start page to get a certificate."))
+        try:
+            rule = self.rule or cert.load_rule()
+        except cert.RuleError as exc:
+            log.warning("certificate rule: %s", exc)
+            return self._say(tr.gettext("Certificates are not available in this copy of the course yet."))
+        store = self.store_factory()
+        try:
+            learner = store.learner(self.learner_id)
+            found = cert.standing(rule, store.events(learner_id=self.learner_id))
+        finally:
+            store.close()
+        if found.eligible and learner is not None and learner.name:
+            return self._say(tr.gettext("You have earned your certificate."), can_make=True)
+        if not found.eligible:
+            titles = cert.page_titles(self.lang)
+            todo = ", ".join(titles.get(page, page) for page in cert.still_to_do(rule, found))
+            return self._say(tr.gettext("Still to do for your certificate: {pages}").format(pages=todo))
+        return self._say(tr.gettext("You have earned your certificate: add your name on the start page to get "
+                                    "it."))
+
+    def make(self, *_args) -> None:
+        from ..setting import load_setting
+
+        setting = load_setting(self.lang)
+        store = self.store_factory()
+        try:
+            issued = cert.issue(store, self.learner_id or "", rule=self.rule,
+                                setting_name=setting.name if setting.is_set else None)
+        finally:
+            store.close()
+        tr = self.tr
+        links = []
+        for langs, label in ((("cy",), tr.gettext("Certificate in Welsh (PDF)")),
+                             (("en",), tr.gettext("Certificate in English (PDF)")),
+                             (("cy", "en"), tr.gettext("Certificate in Welsh and English (PDF)"))):
+            data = base64.b64encode(cert.render_pdf(issued.contents, issued.code, langs)).decode("ascii")
+            links.append(f'<li><a class="fmse-download" download="{cert.file_name(issued.contents, langs)}" '
+                         f'href="data:application/pdf;base64,{data}">{escape(label)}</a></li>')
+        code = tr.gettext("Verification code: {code}").format(code=cert.format_code(issued.code))
+        self.downloads.value = f'<ul class="fmse-downloads">{"".join(links)}</ul><p>{escape(code)}</p>'

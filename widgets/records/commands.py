@@ -1,0 +1,235 @@
+"""`fmse-course records ...`: export, import, purge, delete, verify, report, certificate, path.
+
+cli.py adds the `records` group with `add_parser(sub)`; everything else is here.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .errors import RecordsError
+from .store import LEARNER_ID, Learner
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-09-01") from None
+
+
+def add_parser(sub) -> None:
+    records = sub.add_parser(
+        "records", help="learner records: export, import, report, certificates, purge and delete",
+        description="Learner records are kept in records.sqlite3 in the data folder (FMSE_DATA_DIR changes the "
+                    "folder). They hold learners' names (if given), which exercises they completed, the option "
+                    "ids they chose, scores and dates: never free text, never anything about a child.")
+    actions = records.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    export = actions.add_parser("export", help="write the records to a file to carry to another computer",
+                                description="Write this computer's records (or one learner's) to a file. JSON "
+                                            "keeps everything and is what `records import` reads best; CSV has "
+                                            "one row per exercise, for a spreadsheet.")
+    export.add_argument("--out", type=Path, metavar="FILE",
+                        help="where to write (default fmse-records-DATE.json here; a .csv name writes CSV)")
+    export.add_argument("--format", choices=("json", "csv"), help="json or csv (default: from the file name)")
+    export.add_argument("--learner", metavar="ID", help="only this learner's records")
+
+    imp = actions.add_parser("import", help="merge records exported on other computers (no duplicates)",
+                             description="Merge exported records files into this computer's records. Importing "
+                                         "the same file twice adds nothing; records of people deleted here, "
+                                         "or older than a purge here, are left out.")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    purge = actions.add_parser("purge", help="delete every record dated before a day",
+                               description="Delete every exercise, completion and certificate record dated "
+                                           "before DATE, and learners left with no records. Importing older "
+                                           "files later will not bring them back.")
+    purge.add_argument("--before", type=_day, required=True, metavar="DATE", help="YYYY-MM-DD")
+
+    delete = actions.add_parser("delete", help="delete one person and all their records",
+                                description="Delete one person and all their records, by learner id or by name. "
+                                            "Importing older files later will not bring them back.")
+    who = delete.add_mutually_exclusive_group(required=True)
+    who.add_argument("--learner", metavar="ID", help="the learner id (32 characters, see `records report`)")
+    who.add_argument("--name", metavar="NAME", help="the learner's name, exactly as recorded")
+
+    verify = actions.add_parser("verify", help="say whether a certificate's verification code is genuine",
+                                description="Check a certificate's verification code against the records and "
+                                            "the certificate key in this data folder. Exit status 0 means "
+                                            "genuine.")
+    verify.add_argument("code", metavar="CODE", help="the code on the certificate, e.g. ABCDE-FGHIJ-KLMNO-PQRST")
+    verify.add_argument("--name", metavar="NAME", help="also check the name printed on the certificate")
+
+    report = actions.add_parser("report", help="write the staff-training report (CSV, English or Welsh)",
+                                description="Completion by module and person, with scores and dates, for the "
+                                            "setting's training records. Workshop participants are left out "
+                                            "unless --include-workshops is given.")
+    report.add_argument("--lang", choices=("en", "cy"), default="en", help="column headers and module titles in "
+                                                                           "English (en) or Welsh (cy)")
+    report.add_argument("--out", type=Path, metavar="FILE", help="where to write (default: print it)")
+    report.add_argument("--include-workshops", action="store_true",
+                        help="add workshop participants' records, with their workshop code")
+
+    cert = actions.add_parser("certificate", help="write a learner's certificate (PDF) once they have earned it",
+                              description="A learner earns a certificate by passing the final check and "
+                                          "completing the short check of each module 01-06.")
+    who = cert.add_mutually_exclusive_group(required=True)
+    who.add_argument("--learner", metavar="ID")
+    who.add_argument("--name", metavar="NAME")
+    cert.add_argument("--lang", choices=("cy", "en", "both"), default="both",
+                      help="Welsh, English, or both with Welsh first (default both)")
+    cert.add_argument("--out", type=Path, metavar="FILE", help="where to write (default: a file here)")
+
+    actions.add_parser("path", help="print where the records file is")
+    records.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return ACTIONS[args.action](args)
+    except RecordsError as exc:
+        print(f"Problem: {exc}", file=sys.stderr)
+        return 1
+
+
+def _store():
+    from .recorder import open_store
+
+    return open_store()
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise RecordsError("invalid", detail=f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def cmd_export(args) -> int:
+    from .exchange import to_csv, to_json
+
+    out = args.out or Path(f"fmse-records-{date.today().isoformat()}.{args.format or 'json'}")
+    fmt = args.format or ("csv" if out.suffix.lower() == ".csv" else "json")
+    with _store() as store:
+        if args.learner and store.learner(args.learner) is None:
+            raise RecordsError("invalid", detail=f"there is no learner {args.learner} in {store.location}")
+        bundle = store.export([args.learner] if args.learner else None)
+    _write(out, (to_csv(bundle) if fmt == "csv" else to_json(bundle)).encode("utf-8"))
+    print(f"Wrote {len(bundle.events)} exercise record(s) of {len(bundle.learners)} learner(s) to {out} ({fmt}).")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .exchange import read_bundle
+
+    bundles = [(path, read_bundle(path)) for path in args.files]  # every file is checked before any is merged
+    with _store() as store:
+        for path, bundle in bundles:
+            counts = store.merge(bundle)
+            print(f"{path}: added {counts.learners} learner(s), {counts.events} exercise record(s), "
+                  f"{counts.completions} module completion(s), {counts.certificates} certificate(s)"
+                  + (f"; left out {counts.skipped} deleted or purged record(s)" if counts.skipped else "")
+                  + ("" if counts.total() else " (nothing new)") + ".")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    with _store() as store:
+        counts = store.purge(args.before)
+    print(f"Deleted, from before {args.before.isoformat()}: {counts['events']} exercise record(s), "
+          f"{counts['completions']} module completion(s), {counts['certificates']} certificate record(s), "
+          f"{counts['learners']} learner(s) left with no records.")
+    return 0
+
+
+def _one_learner(store, learner_id: str | None, name: str | None) -> Learner:
+    if learner_id is not None:
+        if not LEARNER_ID.match(learner_id) or store.learner(learner_id) is None:
+            raise RecordsError("invalid", detail=f"there is no learner {learner_id!r} in {store.location}")
+        found = store.learner(learner_id)
+        assert found is not None
+        return found
+    wanted = " ".join((name or "").split()).casefold()
+    matches = [x for x in store.learners() if x.name and x.name.casefold() == wanted]
+    if not matches:
+        raise RecordsError("invalid", detail=f"nobody named {name!r} is in {store.location}")
+    if len(matches) > 1:
+        ids = ", ".join(x.learner_id for x in matches)
+        raise RecordsError("invalid", detail=f"{len(matches)} learners are named {name!r} ({ids}): use --learner ID")
+    return matches[0]
+
+
+def cmd_delete(args) -> int:
+    with _store() as store:
+        learner = _one_learner(store, args.learner, args.name)
+        counts = store.delete_learner(learner.learner_id)
+    print(f"Deleted {learner.label} ({learner.learner_id}): {counts['events']} exercise record(s), "
+          f"{counts['completions']} module completion(s), {counts['certificates']} certificate record(s).")
+    return 0
+
+
+VERDICTS = {
+    "genuine": "GENUINE: this certificate was issued from these records and has not been changed.",
+    "name-differs": "NOT GENUINE as shown: the code is real, but it was issued to another name.",
+    "altered": "NOT GENUINE: the record behind this code has been changed since it was issued.",
+    "other-key": "CANNOT CHECK HERE: the code was issued on another computer (another certificate key). "
+                 "Check it on the computer that issued it.",
+    "unknown": "NOT GENUINE (or not from here): no certificate with this code was issued from these records.",
+    "malformed": "NOT A CODE: a verification code is 20 letters and digits, e.g. ABCDE-FGHIJ-KLMNO-PQRST.",
+}
+
+
+def cmd_verify(args) -> int:
+    from .certificate import format_code, normalise_code, verify
+
+    with _store() as store:
+        result = verify(store, args.code, name=args.name)
+    print(VERDICTS[result.status])
+    if result.contents and result.status in ("genuine", "name-differs"):
+        c = result.contents
+        print(f"Issued to: {c.get('name')}\nCompleted on: {c.get('completed_on')}\n"
+              f"Pages: {', '.join(c.get('pages', []))}" + (f"\nSetting: {c['setting']}" if c.get("setting") else "")
+              + f"\nCode: {format_code(normalise_code(args.code) or '')}")
+    return 0 if result.genuine else 1
+
+
+def cmd_report(args) -> int:
+    from .report import report_csv
+
+    with _store() as store:
+        text = report_csv(store, args.lang, include_workshops=args.include_workshops)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    _write(args.out, text.encode("utf-8-sig"))  # the byte-order mark tells spreadsheets it is UTF-8 (ŵ, ŷ)
+    print(f"Wrote the staff-training report to {args.out}.")
+    return 0
+
+
+def cmd_certificate(args) -> int:
+    from ..setting import load_setting
+    from .certificate import file_name, format_code, issue, render_pdf
+
+    langs = {"cy": ("cy",), "en": ("en",), "both": ("cy", "en")}[args.lang]
+    setting = load_setting(langs[0])
+    with _store() as store:
+        learner = _one_learner(store, args.learner, args.name)
+        issued = issue(store, learner.learner_id, setting_name=setting.name if setting.is_set else None)
+    out = args.out or Path(file_name(issued.contents, langs))
+    _write(out, render_pdf(issued.contents, issued.code, langs))
+    print(f"Wrote the certificate of {learner.label} to {out} (verification code {format_code(issued.code)}).")
+    return 0
+
+
+def cmd_path(args) -> int:
+    from .sqlite import records_path
+
+    print(records_path())
+    return 0
+
+
+ACTIONS = {"export": cmd_export, "import": cmd_import, "purge": cmd_purge, "delete": cmd_delete,
+           "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "path": cmd_path}

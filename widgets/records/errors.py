@@ -1,0 +1,63 @@
+"""RecordsError: what is wrong with the learner records and what to do, in the page's language."""
+from __future__ import annotations
+
+from ..i18n import translator
+
+KINDS = ("locked", "read-only", "missing", "corrupt", "full", "newer", "foreign", "invalid", "failed")
+
+
+def _templates(lang: str) -> dict[str, str]:
+    tr = translator(lang)
+    return {
+        "locked": tr.gettext(
+            "The learning records file is busy: another course page or program is writing to it ({path}). Your "
+            "answer was not saved; everything saved before is safe. Wait a minute and answer again. If this "
+            "keeps happening, close other course windows."),
+        "read-only": tr.gettext(
+            "The learning records file cannot be written to: it or its folder is read-only ({path}). Your answer "
+            "was not saved; everything saved before is safe. Ask whoever looks after this computer to let you "
+            "write there, or set FMSE_DATA_DIR to a folder you can write to."),
+        "missing": tr.gettext(
+            "The folder for the learning records cannot be created ({path}). Your answer was not saved. Set "
+            "FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer."),
+        "corrupt": tr.gettext(
+            "The learning records file is damaged ({path}). Your answer was not saved, and nothing has been "
+            "deleted. Rename the damaged file (for example to records-damaged.sqlite3) and the course will start "
+            "a new one; keep the damaged copy for whoever looks after this computer."),
+        "full": tr.gettext(
+            "The learning records could not be saved because the disk is full ({path}). Your answer was not "
+            "saved; everything saved before is safe. Free some space and answer again."),
+        "newer": tr.gettext(
+            "The learning records file was made by a newer version of the course (records version {found}; this "
+            "version knows up to {known}) ({path}). Nothing was changed. Update the course, or set FMSE_DATA_DIR "
+            "to another folder."),
+        "foreign": tr.gettext(
+            "The file {path} is not a learning records file of this course ({detail}). Nothing was changed. Move "
+            "it aside, or set FMSE_DATA_DIR to another folder."),
+        "invalid": tr.gettext("This could not be recorded: {detail}"),
+        "failed": tr.gettext("The learning records could not be saved ({path}): {detail}"),
+    }
+
+
+class RecordsError(RuntimeError):
+    """A problem with the learner records. `str()` gives the message in `lang`; `kind` says which problem."""
+
+    def __init__(self, kind: str, *, path: object = "", detail: str = "", found: object = "",
+                 known: object = "", lang: str = "en") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown records problem {kind!r}")
+        self.kind, self.path, self.detail, self.found, self.known, self.lang = (
+            kind, str(path), detail, found, known, lang)
+        super().__init__(self.message(lang))
+
+    def message(self, lang: str) -> str:
+        return _templates(lang)[self.kind].format(path=self.path, detail=self.detail, found=self.found,
+                                                  known=self.known)
+
+    def in_language(self, lang: str) -> RecordsError:
+        """The same problem, told in `lang`."""
+        return RecordsError(self.kind, path=self.path, detail=self.detail, found=self.found, known=self.known,
+                            lang=lang)
+
+    def __str__(self) -> str:
+        return self.message(self.lang)

@@ -1,0 +1,133 @@
+"""The staff-training report: completion by module and person, with scores and dates, in English or Welsh.
+
+One row per person and module. Workshop participants (records made under a workshop code) are left out
+unless asked for, and then each workshop's records are their own rows, with the code in a column.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..course import pages
+from ..i18n import translator
+from .certificate import RuleError, format_code, load_rule
+from .exchange import spreadsheet_safe
+from .progress import page_exercises
+from .store import RecordStore, StoredEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    learner_id: str
+    name: str
+    workshop: str | None
+    module: str            # its number, e.g. "01"
+    title: str
+    done: int
+    total: int
+    average_score: int | None       # percent: the mean of the best score of each exercise done
+    check_passed: bool | None       # the module's own check, where the certificate rule names one
+    first_activity: str | None      # dates, YYYY-MM-DD
+    last_activity: str | None
+    completed_on: str | None
+    certificate: str | None
+
+
+def headers(lang: str, include_workshops: bool) -> list[str]:
+    tr = translator(lang)
+    names = [tr.pgettext("report column", "Learner ID"), tr.pgettext("report column", "Name")]
+    if include_workshops:
+        names.append(tr.pgettext("report column", "Workshop code"))
+    return names + [
+        tr.pgettext("report column", "Module"), tr.pgettext("report column", "Module title"),
+        tr.pgettext("report column", "Exercises done"), tr.pgettext("report column", "Exercises in module"),
+        tr.pgettext("report column", "Average score (%)"), tr.pgettext("report column", "Module check passed"),
+        tr.pgettext("report column", "First activity"), tr.pgettext("report column", "Last activity"),
+        tr.pgettext("report column", "Module completed on"), tr.pgettext("report column", "Certificate code"),
+    ]
+
+
+def training_rows(store: RecordStore, lang: str, *, include_workshops: bool = False,
+                  root: Path | None = None) -> list[Row]:
+    """Every person's progress through every module (modules with exercises), in `lang`'s titles."""
+    notebooks = root / "notebooks" if root else None
+    modules = [p for p in pages(notebooks) if p.lang == lang and p.kind == "module"]
+    exercises = page_exercises(notebooks)
+    try:
+        checks = {m.page: m.exercises for m in load_rule(root).modules}
+    except RuleError:
+        checks = {}
+    names = {x.learner_id: x.name or "" for x in store.learners()}
+    certificates: dict[str, str] = {}
+    for cert in store.certificates():
+        certificates[cert.learner_id] = format_code(cert.code)  # the latest one (they come oldest first)
+    groups: dict[tuple[str, str | None], list[StoredEvent]] = {}
+    for event in store.events(include_workshops=include_workshops):
+        groups.setdefault((event.learner_id, event.workshop), []).append(event)
+    completed = {(c.learner_id, c.workshop, c.page): c.completed_at[:10]
+                 for c in store.completions(include_workshops=include_workshops)}
+    rows = []
+    for (learner_id, workshop), events in sorted(groups.items(), key=lambda g: (names.get(g[0][0], "").casefold(),
+                                                                                g[0][0], g[0][1] or "")):
+        for info in modules:
+            ids = exercises.get(info.page, ())
+            if not ids:
+                continue
+            mine = [e for e in events if e.page == info.page and e.exercise_id in ids]
+            best: dict[str, float] = {}
+            for e in mine:
+                best[e.exercise_id] = max(best.get(e.exercise_id, 0.0), e.score)
+            check = checks.get(info.page)
+            rows.append(Row(
+                learner_id=learner_id, name=names.get(learner_id, ""), workshop=workshop,
+                module=info.path.split("/")[-1][:2], title=info.title, done=len(best), total=len(ids),
+                average_score=round(100 * sum(best.values()) / len(best)) if best else None,
+                check_passed=(None if not check else
+                              all(any(e.exercise_id == i and e.passed is not False for e in mine) for i in check)),
+                first_activity=min(e.finished_at for e in mine)[:10] if mine else None,
+                last_activity=max(e.finished_at for e in mine)[:10] if mine else None,
+                completed_on=completed.get((learner_id, workshop, info.page)),
+                certificate=None if workshop else certificates.get(learner_id)))
+    return rows
+
+
+def as_cells(row: Row, lang: str, include_workshops: bool, *, spreadsheet: bool = True) -> list[str]:
+    """A row's cells as text; for a spreadsheet, text that could start a formula is made plain text."""
+    tr = translator(lang)
+    yes, no = tr.pgettext("report value", "yes"), tr.pgettext("report value", "no")
+    safe = spreadsheet_safe if spreadsheet else (lambda text: text)
+    cells = [row.learner_id, safe(row.name)]
+    if include_workshops:
+        cells.append(row.workshop or "")
+    return cells + [
+        row.module, safe(row.title), str(row.done), str(row.total),
+        "" if row.average_score is None else str(row.average_score),
+        "" if row.check_passed is None else (yes if row.check_passed else no),
+        row.first_activity or "", row.last_activity or "", row.completed_on or "", row.certificate or "",
+    ]
+
+
+def filter_rows(rows: list[Row], *, learner_id: str | None = None, module: str | None = None,
+                completed: bool | None = None) -> list[Row]:
+    """The rows of one person and/or one module (its number), completed or not; None means any."""
+    return [r for r in rows if (learner_id is None or r.learner_id == learner_id)
+            and (module is None or r.module == module)
+            and (completed is None or (r.completed_on is not None) == completed)]
+
+
+def rows_csv(rows: list[Row], lang: str, include_workshops: bool) -> str:
+    """Rows as CSV text (UTF-8; write it with a byte-order mark so spreadsheets read ŵ and ŷ)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers(lang, include_workshops))
+    for row in rows:
+        writer.writerow(as_cells(row, lang, include_workshops))
+    return out.getvalue()
+
+
+def report_csv(store: RecordStore, lang: str, *, include_workshops: bool = False, root: Path | None = None) -> str:
+    """The whole report as CSV text."""
+    return rows_csv(training_rows(store, lang, include_workshops=include_workshops, root=root), lang,
+                    include_workshops)

@@ -1,0 +1,453 @@
+"""The records store in an SQLite file: WAL mode, a busy timeout, foreign keys, a versioned schema.
+
+The file is `records.sqlite3` in the per-user data folder (FMSE_DATA_DIR overrides the folder). Every write is
+one `BEGIN IMMEDIATE` transaction, so concurrent writers queue behind the busy timeout instead of failing, and
+a process killed mid-write leaves the last committed state (SQLite's WAL guarantees it; tests kill writers).
+A file from a newer version of the course, or a database that is not ours, is refused and never changed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..recording import ExerciseEvent
+from ..userdata import data_folder
+from .errors import RecordsError
+from .store import (Bundle, Certificate, Completion, Learner, MergeCounts, StoredEvent, check_code, check_learner_id,
+                    check_page, check_time, check_workshop, checked_event, clean_name, day_start, new_id,
+                    utc_now)
+
+FILE_NAME = "records.sqlite3"
+APPLICATION_ID = 0x464D5345  # "FMSE": marks the file as the course's records
+BUSY_TIMEOUT = 10.0          # seconds a writer waits for another before saying the file is busy
+
+# Each entry brings the schema from the version before it to its own number; never edit a released one,
+# add the next. Version 1 was the first release; version 2 added certificates and the records that keep
+# deletions and purges from coming back through an import.
+MIGRATIONS: dict[int, str] = {
+    1: """
+        CREATE TABLE learners (
+            learner_id TEXT PRIMARY KEY CHECK (length(learner_id) = 32),
+            name       TEXT CHECK (name IS NULL OR length(name) BETWEEN 1 AND 80),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            event_id    TEXT PRIMARY KEY CHECK (length(event_id) = 32),
+            learner_id  TEXT NOT NULL REFERENCES learners (learner_id) ON DELETE CASCADE,
+            workshop    TEXT NOT NULL DEFAULT '',
+            exercise_id TEXT NOT NULL,
+            page        TEXT NOT NULL,
+            lang        TEXT NOT NULL CHECK (lang IN ('en', 'cy')),
+            choices     TEXT NOT NULL,
+            score       REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+            passed      INTEGER CHECK (passed IN (0, 1)),
+            started_at  TEXT NOT NULL,
+            finished_at TEXT NOT NULL
+        );
+        CREATE INDEX events_by_learner ON events (learner_id, page);
+        CREATE INDEX events_by_time ON events (finished_at);
+        CREATE TABLE completions (
+            learner_id   TEXT NOT NULL REFERENCES learners (learner_id) ON DELETE CASCADE,
+            page         TEXT NOT NULL,
+            workshop     TEXT NOT NULL DEFAULT '',
+            completed_at TEXT NOT NULL,
+            PRIMARY KEY (learner_id, page, workshop)
+        );
+    """,
+    2: """
+        CREATE TABLE certificates (
+            code       TEXT PRIMARY KEY CHECK (length(code) = 20),
+            learner_id TEXT NOT NULL REFERENCES learners (learner_id) ON DELETE CASCADE,
+            contents   TEXT NOT NULL,
+            key_id     TEXT NOT NULL,
+            issued_at  TEXT NOT NULL
+        );
+        CREATE TABLE deletions (
+            learner_id TEXT PRIMARY KEY,
+            deleted_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+    """,
+}
+LATEST = max(MIGRATIONS)
+
+
+def records_path() -> Path:
+    return data_folder() / FILE_NAME
+
+
+def classify(exc: BaseException, path: Path) -> RecordsError:
+    """Turn an sqlite3 or OS error into a RecordsError saying what is wrong and what to do."""
+    if isinstance(exc, RecordsError):
+        return exc
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return RecordsError("locked", path=path)
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or isinstance(exc, PermissionError):
+        return RecordsError("read-only", path=path)
+    if (name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text or "malformed" in text
+            or "could not decode" in text):
+        return RecordsError("corrupt", path=path)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return RecordsError("full", path=path)
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        if not os.access(path.parent, os.W_OK):
+            return RecordsError("read-only", path=path)
+    return RecordsError("failed", path=path, detail=str(exc))
+
+
+class SQLiteStore:
+    """The course's records in one SQLite file (see the module docstring)."""
+
+    def __init__(self, path: Path | str | None = None, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        self.path = (Path(path) if path is not None else records_path()).absolute()
+        self.location = str(self.path)
+        self.busy_timeout = busy_timeout
+        self._db = self._open()
+
+    # ---- opening and the schema ----------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise RecordsError("missing", path=self.path.parent) from None
+        if self.path.exists() and not self.path.is_file():
+            raise RecordsError("foreign", path=self.path, detail="it is not a file")
+        db = None
+        try:
+            read_only = self.path.exists() and not _writable(self.path)
+            uri = f"{self.path.as_uri()}?mode={'ro' if read_only else 'rwc'}"
+            db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._version(db)  # before anything changes the file: another program's, or a newer, is refused
+            if not read_only:
+                db.execute("PRAGMA journal_mode = WAL")
+                # FULL: a committed answer survives a power cut too, not only a crash (costs one fsync).
+                db.execute("PRAGMA synchronous = FULL")
+            self._migrate(db, read_only)
+        except BaseException as exc:
+            if db is not None:
+                db.close()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise classify(exc, self.path) from None
+            raise
+        return db
+
+    def _version(self, db: sqlite3.Connection) -> int:
+        try:
+            return self._read_version(db)
+        except RecordsError as exc:
+            # Damage can look like a strange version or a strange file: say it is damaged if it is.
+            if exc.kind in ("newer", "foreign") and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise RecordsError("corrupt", path=self.path) from None
+            raise
+
+    def _read_version(self, db: sqlite3.Connection) -> int:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in tables:
+            if tables:
+                raise RecordsError("foreign", path=self.path, detail="it has no records version")
+            return 0
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if application_id != APPLICATION_ID:
+            raise RecordsError("foreign", path=self.path, detail="it belongs to another program")
+        found = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        if not isinstance(found, int) or found < 1:
+            raise RecordsError("foreign", path=self.path, detail=f"its records version {found!r} is not known")
+        if found > LATEST:
+            raise RecordsError("newer", path=self.path, found=found, known=LATEST)
+        return found
+
+    def _migrate(self, db: sqlite3.Connection, read_only: bool) -> None:
+        if self._version(db) == LATEST:
+            return
+        if read_only:
+            raise RecordsError("read-only", path=self.path)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            found = self._version(db)  # another process may have migrated while this one waited
+            if found == 0:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            for version in range(found + 1, LATEST + 1):
+                for statement in _statements(MIGRATIONS[version]):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, utc_now()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def schema_version(self) -> int:
+        return self._read(lambda db: self._version(db))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- transactions ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) from None
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise RecordsError("invalid", detail=str(exc)) from None
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise classify(exc, self.path) from None
+            raise
+
+    def _read(self, query):
+        try:
+            return query(self._db)
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) from None
+
+    # ---- learners --------------------------------------------------------------------------------------
+
+    def add_learner(self, name: str | None = None, learner_id: str | None = None) -> Learner:
+        """A learner with a new random id (or `learner_id`); an existing id keeps its record and gets `name`."""
+        learner_id = check_learner_id(learner_id) if learner_id else new_id()
+        name = clean_name(name)
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO learners (learner_id, name, created_at) VALUES (?, ?, ?)",
+                       (learner_id, name, utc_now()))
+            if name:
+                db.execute("UPDATE learners SET name = ? WHERE learner_id = ?", (name, learner_id))
+        found = self.learner(learner_id)
+        assert found is not None
+        return found
+
+    def rename_learner(self, learner_id: str, name: str | None) -> None:
+        check_learner_id(learner_id)
+        with self._write() as db:
+            db.execute("UPDATE learners SET name = ? WHERE learner_id = ?", (clean_name(name), learner_id))
+
+    def learner(self, learner_id: str) -> Learner | None:
+        if not isinstance(learner_id, str):
+            return None
+        row = self._read(lambda db: db.execute(
+            "SELECT learner_id, name, created_at FROM learners WHERE learner_id = ?", (learner_id,)).fetchone())
+        return Learner(*row) if row else None
+
+    def learners(self) -> list[Learner]:
+        rows = self._read(lambda db: db.execute(
+            "SELECT learner_id, name, created_at FROM learners ORDER BY created_at, learner_id").fetchall())
+        return [Learner(*row) for row in rows]
+
+    # ---- events, completions, certificates ---------------------------------------------------------------
+
+    def record_event(self, learner_id: str, event: ExerciseEvent, *, workshop: str | None = None,
+                     event_id: str | None = None) -> str:
+        """Store one completed exercise for a learner the store knows; returns the event's id."""
+        stored = checked_event(learner_id, event, workshop, event_id)
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM learners WHERE learner_id = ?", (learner_id,)).fetchone():
+                raise RecordsError("invalid", detail=f"learner {learner_id} is not in the records")
+            _insert_event(db, stored)
+        return stored.event_id
+
+    def record_completion(self, learner_id: str, page: str, *, workshop: str | None = None,
+                          completed_at: str | None = None) -> bool:
+        """Mark a module complete (once: the first completion is kept). True if it was new."""
+        row = (check_learner_id(learner_id), check_page(page), check_workshop(workshop) or "",
+               check_time(completed_at or utc_now(), "completed_at"))
+        with self._write() as db:
+            return db.execute("INSERT OR IGNORE INTO completions (learner_id, page, workshop, completed_at) "
+                              "VALUES (?, ?, ?, ?)", row).rowcount == 1
+
+    def record_certificate(self, certificate: Certificate) -> None:
+        check_code(certificate.code)
+        check_learner_id(certificate.learner_id)
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO certificates (code, learner_id, contents, key_id, issued_at) "
+                       "VALUES (?, ?, ?, ?, ?)", (certificate.code, certificate.learner_id, certificate.contents,
+                                                 certificate.key_id, check_time(certificate.issued_at, "issued_at")))
+
+    def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]:
+        sql, args = _filtered("SELECT event_id, learner_id, workshop, exercise_id, page, lang, choices, score, "
+                              "passed, started_at, finished_at FROM events", learner_id, include_workshops)
+        rows = self._read(lambda db: db.execute(sql + " ORDER BY finished_at, event_id", args).fetchall())
+        try:
+            return [_event(row) for row in rows]
+        except (ValueError, TypeError):  # a choices column that is not the JSON list the store wrote
+            raise RecordsError("corrupt", path=self.path) from None
+
+    def completions(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[Completion]:
+        sql, args = _filtered("SELECT learner_id, page, workshop, completed_at FROM completions", learner_id,
+                              include_workshops)
+        rows = self._read(lambda db: db.execute(sql + " ORDER BY completed_at, learner_id, page", args).fetchall())
+        return [Completion(r[0], r[1], r[2] or None, r[3]) for r in rows]
+
+    def certificates(self, *, learner_id: str | None = None) -> list[Certificate]:
+        sql = "SELECT code, learner_id, contents, key_id, issued_at FROM certificates"
+        args: tuple = ()
+        if learner_id is not None:
+            sql, args = sql + " WHERE learner_id = ?", (learner_id,)
+        rows = self._read(lambda db: db.execute(sql + " ORDER BY issued_at, code", args).fetchall())
+        return [Certificate(*row) for row in rows]
+
+    def certificate(self, code: str) -> Certificate | None:
+        row = self._read(lambda db: db.execute(
+            "SELECT code, learner_id, contents, key_id, issued_at FROM certificates WHERE code = ?",
+            (code,)).fetchone())
+        return Certificate(*row) if row else None
+
+    # ---- gathering, retention and rights -----------------------------------------------------------------
+
+    def export(self, learner_ids: Iterable[str] | None = None) -> Bundle:
+        wanted = None if learner_ids is None else set(learner_ids)
+        keep = (lambda x: True) if wanted is None else (lambda x: x.learner_id in wanted)
+        return Bundle(learners=[x for x in self.learners() if keep(x)],
+                      events=[x for x in self.events() if keep(x)],
+                      completions=[x for x in self.completions() if keep(x)],
+                      certificates=[x for x in self.certificates() if keep(x)])
+
+    def merge(self, bundle: Bundle) -> MergeCounts:
+        """Add what `bundle` has that this store lacks, in one transaction. Importing twice adds nothing; records
+        of a learner deleted here, or from before a purge here, are left out (counted as skipped)."""
+        counts = MergeCounts()
+        with self._write() as db:
+            deleted = dict(db.execute("SELECT learner_id, deleted_at FROM deletions").fetchall())
+            purged = (db.execute("SELECT value FROM settings WHERE key = 'purged_before'").fetchone() or [""])[0]
+
+            def gone(learner_id: str, when: str) -> bool:
+                return when < purged or (learner_id in deleted and when <= deleted[learner_id])
+
+            named = {x.learner_id: x for x in bundle.learners}
+            wanted: set[str] = set()
+            for item, when in ([(e, e.finished_at) for e in bundle.events]
+                               + [(c, c.completed_at) for c in bundle.completions]
+                               + [(c, c.issued_at) for c in bundle.certificates]):
+                if not gone(item.learner_id, when):
+                    wanted.add(item.learner_id)
+            for learner_id in wanted:
+                learner = named.get(learner_id)
+                exists = db.execute("SELECT name FROM learners WHERE learner_id = ?", (learner_id,)).fetchone()
+                if exists is None:
+                    if learner is None:
+                        raise RecordsError("invalid", detail=f"records of learner {learner_id} come without the "
+                                                             f"learner")
+                    db.execute("INSERT INTO learners (learner_id, name, created_at) VALUES (?, ?, ?)",
+                               (learner.learner_id, learner.name, learner.created_at))
+                    counts.learners += 1
+                elif exists[0] is None and learner is not None and learner.name:
+                    db.execute("UPDATE learners SET name = ? WHERE learner_id = ?", (learner.name, learner_id))
+            for event in bundle.events:
+                if gone(event.learner_id, event.finished_at):
+                    counts.skipped += 1
+                else:
+                    counts.events += _insert_event(db, event, ignore=True)
+            for done in bundle.completions:
+                if gone(done.learner_id, done.completed_at):
+                    counts.skipped += 1
+                    continue
+                counts.completions += db.execute(
+                    "INSERT OR IGNORE INTO completions (learner_id, page, workshop, completed_at) VALUES (?, ?, ?, ?)",
+                    (done.learner_id, done.page, done.workshop or "", done.completed_at)).rowcount
+                db.execute("UPDATE completions SET completed_at = min(completed_at, ?) "
+                           "WHERE learner_id = ? AND page = ? AND workshop = ?",
+                           (done.completed_at, done.learner_id, done.page, done.workshop or ""))
+            for cert in bundle.certificates:
+                if gone(cert.learner_id, cert.issued_at):
+                    counts.skipped += 1
+                    continue
+                counts.certificates += db.execute(
+                    "INSERT OR IGNORE INTO certificates (code, learner_id, contents, key_id, issued_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (cert.code, cert.learner_id, cert.contents, cert.key_id, cert.issued_at)).rowcount
+        return counts
+
+    def purge(self, before: date) -> dict[str, int]:
+        """Delete every record dated before `before` (and learners left with none, added before it)."""
+        cutoff = day_start(before)
+        with self._write() as db:
+            counts = {
+                "events": db.execute("DELETE FROM events WHERE finished_at < ?", (cutoff,)).rowcount,
+                "completions": db.execute("DELETE FROM completions WHERE completed_at < ?", (cutoff,)).rowcount,
+                "certificates": db.execute("DELETE FROM certificates WHERE issued_at < ?", (cutoff,)).rowcount,
+            }
+            counts["learners"] = db.execute(
+                "DELETE FROM learners WHERE created_at < ? "
+                "AND learner_id NOT IN (SELECT learner_id FROM events) "
+                "AND learner_id NOT IN (SELECT learner_id FROM completions) "
+                "AND learner_id NOT IN (SELECT learner_id FROM certificates)", (cutoff,)).rowcount
+            db.execute("INSERT INTO settings (key, value) VALUES ('purged_before', ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)", (cutoff,))
+        return counts
+
+    def delete_learner(self, learner_id: str) -> dict[str, int]:
+        """Delete one person and all their records; an import of an older export will not bring them back."""
+        check_learner_id(learner_id)
+        with self._write() as db:
+            counts = {table: db.execute(f"SELECT count(*) FROM {table} WHERE learner_id = ?",  # noqa: S608
+                                        (learner_id,)).fetchone()[0]
+                      for table in ("events", "completions", "certificates")}
+            counts["learners"] = db.execute("DELETE FROM learners WHERE learner_id = ?", (learner_id,)).rowcount
+            db.execute("INSERT INTO deletions (learner_id, deleted_at) VALUES (?, ?) "
+                       "ON CONFLICT (learner_id) DO UPDATE SET deleted_at = excluded.deleted_at",
+                       (learner_id, utc_now()))
+        return counts
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of the whole file: ['ok'] when it is sound."""
+        return [row[0] for row in self._read(lambda db: db.execute("PRAGMA integrity_check").fetchall())]
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _filtered(sql: str, learner_id: str | None, include_workshops: bool) -> tuple[str, tuple]:
+    where, args = [], []
+    if learner_id is not None:
+        where.append("learner_id = ?")
+        args.append(learner_id)
+    if not include_workshops:
+        where.append("workshop = ''")
+    return (sql + (" WHERE " + " AND ".join(where) if where else "")), tuple(args)
+
+
+def _insert_event(db: sqlite3.Connection, e: StoredEvent, *, ignore: bool = False) -> int:
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    return db.execute(
+        f"{verb} INTO events (event_id, learner_id, workshop, exercise_id, page, lang, choices, score, passed, "
+        "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.event_id, e.learner_id, e.workshop or "", e.exercise_id, e.page, e.lang, json.dumps(list(e.choices)),
+         e.score, None if e.passed is None else int(e.passed), e.started_at, e.finished_at)).rowcount
+
+
+def _event(row: tuple) -> StoredEvent:
+    return StoredEvent(event_id=row[0], learner_id=row[1], workshop=row[2] or None, exercise_id=row[3], page=row[4],
+                       lang=row[5], choices=tuple(json.loads(row[6])), score=row[7],
+                       passed=None if row[8] is None else bool(row[8]), started_at=row[9], finished_at=row[10])

@@ -1,0 +1,232 @@
+"""The learner-records store: one small interface, so a server deployment can run it on PostgreSQL.
+
+What a store keeps, and nothing else: learners (a random id and an optional display name), exercise events
+(option or node ids chosen, score, pass, dates, page, language, exercise id, an optional workshop code),
+module completions, and certificates issued. Never free text; never anything about a child. Every value is
+checked here, before any store sees it, so every implementation keeps the same promise.
+
+`SQLiteStore` (records/sqlite.py) is the implementation used by default; `open_store()` opens it.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Iterable, Protocol, runtime_checkable
+
+from ..recording import ExerciseEvent
+from .errors import RecordsError
+
+LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
+EVENT_ID = LEARNER_ID
+# Option, node and exercise ids are short tokens with no spaces, so no sentence a learner types can pass.
+TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,199}$")
+PAGE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WORKSHOP = re.compile(r"^[A-Z0-9]{4,12}$")
+CODE = re.compile(r"^[A-Z2-7]{20}$")
+MAX_NAME = 80
+MAX_CHOICES = 200
+EXPORT_FORMAT = "fmse-records"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    learner_id: str
+    name: str | None
+    created_at: str
+
+    @property
+    def label(self) -> str:
+        """The name, or a short form of the id for a learner who stayed anonymous."""
+        return self.name or f"({self.learner_id[:8]})"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    event_id: str
+    learner_id: str
+    workshop: str | None
+    exercise_id: str
+    page: str
+    lang: str
+    choices: tuple[str, ...]
+    score: float
+    passed: bool | None
+    started_at: str
+    finished_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    learner_id: str
+    page: str
+    workshop: str | None
+    completed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    code: str
+    learner_id: str
+    contents: str      # the canonical JSON the code was computed from
+    key_id: str        # which key signed it (a short hash of the key, not the key)
+    issued_at: str
+
+
+@dataclass(slots=True)
+class MergeCounts:
+    learners: int = 0
+    events: int = 0
+    completions: int = 0
+    certificates: int = 0
+    skipped: int = 0          # records of deleted learners or from before a purge, left out on purpose
+
+    def total(self) -> int:
+        return self.learners + self.events + self.completions + self.certificates
+
+
+@dataclass(slots=True)
+class Bundle:
+    """Everything a store exports and imports, as plain data (JSON-ready)."""
+
+    learners: list[Learner] = field(default_factory=list)
+    events: list[StoredEvent] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": utc_now(),
+                "learners": [asdict(x) for x in self.learners],
+                "events": [{**asdict(x), "choices": list(x.choices)} for x in self.events],
+                "completions": [asdict(x) for x in self.completions],
+                "certificates": [asdict(x) for x in self.certificates]}
+
+
+@runtime_checkable
+class RecordStore(Protocol):
+    """What the course needs from a store. Writes are atomic; reads return frozen dataclasses."""
+
+    location: str
+
+    def add_learner(self, name: str | None = None, learner_id: str | None = None) -> Learner: ...
+    def learner(self, learner_id: str) -> Learner | None: ...
+    def learners(self) -> list[Learner]: ...
+    def rename_learner(self, learner_id: str, name: str | None) -> None: ...
+    def record_event(self, learner_id: str, event: ExerciseEvent, *, workshop: str | None = None,
+                     event_id: str | None = None) -> str: ...
+    def record_completion(self, learner_id: str, page: str, *, workshop: str | None = None,
+                          completed_at: str | None = None) -> bool: ...
+    def record_certificate(self, certificate: Certificate) -> None: ...
+    def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]: ...
+    def completions(self, *, learner_id: str | None = None,
+                    include_workshops: bool = True) -> list[Completion]: ...
+    def certificates(self, *, learner_id: str | None = None) -> list[Certificate]: ...
+    def certificate(self, code: str) -> Certificate | None: ...
+    def export(self, learner_ids: Iterable[str] | None = None) -> Bundle: ...
+    def merge(self, bundle: Bundle) -> MergeCounts: ...
+    def purge(self, before: date) -> dict[str, int]: ...
+    def delete_learner(self, learner_id: str) -> dict[str, int]: ...
+    def close(self) -> None: ...
+
+
+# ---- checks shared by every implementation ---------------------------------------------------------------
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A random id (learners, events): 32 lowercase hex characters, unique without coordination."""
+    return uuid.uuid4().hex
+
+
+def check_learner_id(value: object) -> str:
+    if not isinstance(value, str) or not LEARNER_ID.match(value):
+        raise RecordsError("invalid", detail=f"learner id {str(value)[:40]!r} is not 32 lowercase hex characters")
+    return value
+
+
+def clean_name(value: object) -> str | None:
+    """A display name: spaces collapsed, control characters refused, at most MAX_NAME characters; '' is None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RecordsError("invalid", detail="a name must be text")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+        raise RecordsError("invalid", detail="a name cannot contain control characters")
+    name = " ".join(value.split())
+    if len(name) > MAX_NAME:
+        raise RecordsError("invalid", detail=f"a name has at most {MAX_NAME} characters")
+    return name or None
+
+
+def check_workshop(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not WORKSHOP.match(value):
+        raise RecordsError("invalid", detail=f"workshop code {str(value)[:20]!r} must be 4-12 capital letters "
+                                             f"or digits")
+    return value
+
+
+def check_token(value: object, what: str) -> str:
+    if not isinstance(value, str) or not TOKEN.match(value):
+        raise RecordsError("invalid", detail=f"{what} {str(value)[:40]!r} is not an id (letters, digits, - _ . : =; "
+                                             f"no spaces): free text is never recorded")
+    return value
+
+
+def check_page(value: object) -> str:
+    if not isinstance(value, str) or not PAGE.match(value):
+        raise RecordsError("invalid", detail=f"page {str(value)[:40]!r} is not a page id")
+    return value
+
+
+def check_time(value: object, what: str) -> str:
+    """A UTC ISO 8601 time, normalised to seconds with +00:00, so times compare as text in every store."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise RecordsError("invalid", detail=f"{what} {str(value)[:40]!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def checked_event(learner_id: str, event: ExerciseEvent, workshop: str | None,
+                  event_id: str | None) -> StoredEvent:
+    """An event ready to store: every field checked, choices as ids only."""
+    if not isinstance(event, ExerciseEvent):
+        raise RecordsError("invalid", detail="only an ExerciseEvent can be recorded")
+    choices = tuple(event.choices)
+    if len(choices) > MAX_CHOICES:
+        raise RecordsError("invalid", detail=f"at most {MAX_CHOICES} choices in one event")
+    for choice in choices:
+        check_token(choice, "choice")
+    page = event.page or "unknown"
+    return StoredEvent(
+        event_id=check_event_id(event_id) if event_id else new_id(),
+        learner_id=check_learner_id(learner_id), workshop=check_workshop(workshop),
+        exercise_id=check_token(event.exercise_id, "exercise id"), page=check_page(page), lang=event.lang,
+        choices=choices, score=float(event.score), passed=event.passed,
+        started_at=check_time(event.started_at, "started_at"),
+        finished_at=check_time(event.finished_at, "finished_at"))
+
+
+def check_event_id(value: object) -> str:
+    if not isinstance(value, str) or not EVENT_ID.match(value):
+        raise RecordsError("invalid", detail=f"event id {str(value)[:40]!r} is not 32 lowercase hex characters")
+    return value
+
+
+def check_code(value: object) -> str:
+    if not isinstance(value, str) or not CODE.match(value):
+        raise RecordsError("invalid", detail="a certificate code is 20 letters and digits")
+    return value
+
+
+def day_start(day: date) -> str:
+    """The first moment of `day` in UTC, as stored times are written (for purges)."""
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).isoformat(timespec="seconds")
