@@ -8,10 +8,15 @@
  *
  *  - .fmse-live      -> role="status" aria-live="polite" (widget add_class("fmse-live"))
  *  - .fmse-alert     -> role="alert"
- *  - .fmse-choice    -> role="group" labelled by its .fmse-question; its .widget-radio-box gets
- *                       role="radiogroup" + aria-labelledby; every RadioButtons group gets a shared
- *                       name="" so the arrow keys move between its options (ipywidgets 8.1 renders
- *                       <label>text<input type="radio"></label> with no name).
+ *  - .fmse-choice, .fmse-exercise -> role="group" labelled by its .fmse-question; a .widget-radio-box
+ *                       gets role="radiogroup" + aria-labelledby (its .fmse-field's label, else the
+ *                       question); every RadioButtons group gets a shared name="" so the arrow keys move
+ *                       between its options (ipywidgets 8.1 renders <label>text<input type="radio">
+ *                       </label> with no name).
+ *  - .fmse-field     -> selects and text boxes inside are named by the field's .fmse-field-label
+ *                       (ipywidgets leaves them nameless); a field of checkboxes is a named group.
+ *  - .fmse-order-row -> Move up / Move down are described by their step; after a move, focus follows
+ *                       the step to its new row. Chat checkboxes are described by their message.
  *  - #rendered_cells -> role="main" (the server already writes it; Voilà moves the element into
  *                       its Lumino shell, so a wrapping <main> would end up empty), skip link first.
  *  - Voilà's English per-cell error sentence -> the course message in the page's language
@@ -142,6 +147,11 @@
       if (box.hasAttribute("aria-labelledby")) {
         return;
       }
+      var fieldLabel = labelOfField(box);
+      if (fieldLabel) {
+        setAttr(box, "aria-labelledby", ensureId(fieldLabel, "fmse-field-label"));
+        return;
+      }
       var choice = box.closest(".fmse-choice");
       var question = choice && choice.querySelector(".fmse-question");
       if (question) {
@@ -157,8 +167,100 @@
     });
   }
 
+  /* The label of the .fmse-field a control sits in (a direct child with class fmse-field-label). */
+  function labelOfField(el) {
+    var field = el.closest(".fmse-field");
+    if (!field) {
+      return null;
+    }
+    for (var i = 0; i < field.children.length; i += 1) {
+      if (field.children[i].classList.contains("fmse-field-label")) {
+        return field.children[i];
+      }
+    }
+    return null;
+  }
+
+  /* Views group a label and its controls in .fmse-field (widgets/views/markup.py). ipywidgets gives a
+     select or text box no name of its own (its <label> is empty and hidden): name it after the field.
+     A field of checkboxes is a named group; a field holding a radio group names the radiogroup instead. */
+  function fixFields(root) {
+    each(root, ".fmse-field select, .fmse-field textarea, .fmse-field input[type=\"text\"]", function (control) {
+      var label = labelOfField(control);
+      if (label) {
+        setAttr(control, "aria-labelledby", ensureId(label, "fmse-field-label"));
+      }
+    });
+    each(root, ".fmse-field", function (field) {
+      var label = labelOfField(field);
+      if (label && field.querySelector('input[type="checkbox"]')) {
+        setAttr(field, "role", "group");
+        setAttr(field, "aria-labelledby", ensureId(label, "fmse-field-label"));
+      }
+    });
+  }
+
+  /* Move up / Move down buttons are described by the step beside them; chat checkboxes by their message. */
+  function fixDescriptions(root) {
+    each(root, ".fmse-order-row", function (row) {
+      var text = row.querySelector(".fmse-step-text");
+      if (!text) {
+        return;
+      }
+      var id = ensureId(text, "fmse-step");
+      each(row, ".fmse-move-up, .fmse-move-down", function (button) {
+        setAttr(button, "aria-describedby", id);
+      });
+    });
+    each(root, ".fmse-chat-markable", function (message) {
+      var text = message.querySelector(".fmse-chat-text");
+      var box = message.querySelector('input[type="checkbox"]');
+      if (text && box) {
+        setAttr(box, "aria-describedby", ensureId(text, "fmse-message"));
+      }
+    });
+  }
+
+  function stepText(row) {
+    var el = row && row.querySelector(".fmse-step-text");
+    return el ? el.textContent.replace(/^\s*\d+\.\s*/, "").trim() : "";
+  }
+
+  /* When a step moves, the kernel rewrites the rows' text: the rows themselves stay put. Move the focus
+     with the step, to the same button in its new row, so pressing it again keeps moving the same step. */
+  function followMovedStep(event) {
+    var button = event.target && event.target.closest && event.target.closest(".fmse-move-up, .fmse-move-down");
+    var row = button && button.closest(".fmse-order-row");
+    var list = row && row.closest(".fmse-order-list");
+    if (!list) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(list.querySelectorAll(".fmse-order-row"));
+    var up = button.classList.contains("fmse-move-up");
+    var target = rows.indexOf(row) + (up ? -1 : 1);
+    if (target < 0 || target >= rows.length) {
+      return;
+    }
+    var moving = stepText(row);
+    var started = Date.now();
+    (function wait() {
+      if (stepText(rows[target]) === moving) {
+        var same = rows[target].querySelector(up ? ".fmse-move-up" : ".fmse-move-down");
+        // Only if the learner is still on the button they pressed.
+        if (same && document.activeElement === button) {
+          same.focus();
+        }
+        return;
+      }
+      if (Date.now() - started < 5000) {
+        setTimeout(wait, 40);
+      }
+    })();
+  }
+  document.addEventListener("click", followMovedStep, true);
+
   function fixChoices(root) {
-    each(root, ".fmse-choice", function (choice) {
+    each(root, ".fmse-choice, .fmse-exercise", function (choice) {
       var question = choice.querySelector(".fmse-question");
       setAttr(choice, "role", "group");
       if (question) {
@@ -207,6 +309,8 @@
       setAttr(el, "role", "alert");
     });
     fixChoices(root);
+    fixFields(root);
+    fixDescriptions(root);
     fixRadioGroups(root);
     fixErrors(root);
     markBareUrls(root);
