@@ -77,14 +77,26 @@ def cmd_content(args: argparse.Namespace) -> int:
     from .content.services import services
 
     if args.action == "check":
+        from .content.phrases import load_all_phrases
+        from .course import PageError, pages
+        from .dashboard.checklist import load_checklist
+        from .glossary import terms as glossary_terms
+        from .letter.data import letter_text
+
         try:
-            exercises = load_all()
             found = services()
+            exercises = load_all()
             course_text()
-        except ContentError as exc:
+            letter_text()
+            load_checklist()
+            terms = glossary_terms()
+            load_all_phrases()
+            every_page = pages()
+        except (ContentError, PageError) as exc:
             print(f"Problem: {exc}", file=sys.stderr)
             return 1
-        print(f"Content is valid: {len(exercises)} exercises, {len(found)} services, course text.")
+        print(f"Content is valid: {len(exercises)} exercises, {len(found)} services, {len(every_page)} pages, "
+              f"{len(terms)} glossary terms, the course text, the letter, the checklist and the phrase lists.")
         return 0
     if args.action == "stamp":
         added = translation.stamp()
@@ -138,6 +150,12 @@ def cmd_setting(args: argparse.Namespace) -> int:
     for field in FIELDS:
         print(f"{field}: {values.get(field, '(not set)')}")
     return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from .cases.command import run
+
+    return run(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -199,6 +217,17 @@ def parser() -> argparse.ArgumentParser:
                                       "the Welsh catalogue translates every string, with all six plural forms.")
     i18n.add_argument("action", choices=("extract", "check"))
     i18n.set_defaults(func=cmd_i18n)
+
+    cases = sub.add_parser("cases", help="synthetic case data: generate it, check a file, export filtered rows",
+                           description="The course's case data is synthetic and anonymised. generate: write "
+                                       "a CSV of invented cases; validate: check a file; export: write the "
+                                       "rows that match filters (the dashboard's download, without a cap).")
+    from .cases.command import configure as configure_cases
+    configure_cases(cases)
+    cases.set_defaults(func=cmd_cases)
+
+    from .records.commands import add_parser as add_records_parser
+    add_records_parser(sub)  # fmse-course records ...: the code is in widgets/records/commands.py
     return top
 
 

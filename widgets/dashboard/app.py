@@ -1,0 +1,129 @@
+"""The dashboard: two tabs, "Case patterns" and "Response checklist", in one language."""
+from __future__ import annotations
+
+import logging
+import os
+from html import escape
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..cases.charts import CSS as CHART_CSS
+from ..i18n import translator
+
+log = logging.getLogger(__name__)
+CASES_ENV = "FMSE_CASES"   # another case-data CSV for the dashboard (e.g. a large generated file)
+
+
+def cases_path() -> Path:
+    from ..cases.validate import sample_path
+
+    override = os.environ.get(CASES_ENV)
+    return Path(override) if override else sample_path()
+
+
+def _source_label(path: Path) -> str:
+    from ..paths import course_root
+
+    try:
+        return path.resolve().relative_to(course_root()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def case_patterns(lang: str, path: Path | None = None) -> w.Widget:
+    """The "Case patterns" tab, or a visible message naming the problem if the data cannot be loaded."""
+    from ..cases.query import CaseTable
+    from ..cases.validate import CaseDataError, load_cases
+    from .patterns import CasePatterns
+
+    path = path or cases_path()
+    try:
+        table = CaseTable(load_cases(path))
+    except CaseDataError as exc:
+        log.error("dashboard: %s", exc)
+        message = translator(lang).gettext("The case data could not be loaded: {problem}")
+        box = w.HTML(value=f'<p class="fmse-error">{escape(message.format(problem=exc))}</p>')
+        box.add_class("fmse-alert")
+        return box
+    return CasePatterns(table, lang, source=_source_label(path))
+
+
+def response_checklist(lang: str, setting=None) -> w.Widget:
+    from .checklist import checklist_html, print_link
+
+    if setting is None:
+        from ..setting import load_setting
+
+        setting = load_setting(lang)
+    body = w.HTML(value=checklist_html(lang, setting))
+    body.add_class("fmse-checklist-widget")
+    printing = w.HTML(value=print_link(lang, setting))
+    printing.add_class("fmse-no-print")
+    box = w.VBox([printing, body])
+    box.add_class("fmse-response-checklist")
+    return box
+
+
+# Dashboard layout, scoped to the dashboard: whole tab titles, filters with their labels above them,
+# headline figures as tiles, bordered tables, and a print layout that prints only the open tab.
+STYLE = """<style>""" + CHART_CSS + """
+.fmse-dashboard .lm-TabBar { min-height: 2.9rem; }
+.fmse-dashboard .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; min-width: 0 !important;
+  height: auto !important; min-height: 2.75rem !important; padding: 0.55rem 1.1rem !important; font-size: 1rem;
+  line-height: 1.5; }
+.fmse-dashboard .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
+.fmse-dashboard .lm-TabBar-tabLabel { overflow: visible !important; text-overflow: clip !important; }
+.fmse-filters { gap: 0.5rem 1.5rem; }
+.fmse-filters .widget-dropdown { flex-direction: column !important; align-items: stretch !important;
+  width: 17rem !important; height: auto !important; }
+.fmse-filters .widget-dropdown > .widget-label { width: auto !important; margin: 0 0 0.25rem; font-weight: 600;
+  text-align: left !important; }
+.fmse-filters .widget-dropdown > select { width: 100% !important; flex: none !important; height: auto !important; }
+.fmse-filters .widget-button { align-self: flex-end; }
+.fmse-headline { list-style: none; padding: 0; margin: 0.5rem 0 1rem; display: grid; gap: 0.75rem;
+  grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); }
+.fmse-headline li { border: 1px solid currentColor; border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0; }
+.fmse-headline .fmse-figure-value { display: block; font-size: 1.6rem; }
+.fmse-command { white-space: pre-wrap; }
+.fmse-checklist ol { padding-left: 1.6rem; }
+.fmse-checklist li { margin: 0.35rem 0; }
+.fmse-checklist ol ol { list-style-type: lower-alpha; }
+.fmse-setting-value { font-weight: 600; }
+@media print {
+  .fmse-dashboard .lm-TabBar, .fmse-dashboard-intro, .fmse-no-print { display: none !important; }
+  .fmse-dashboard .lm-TabPanel-stackedPanel, .fmse-dashboard .widget-tab-contents { border: 0 !important;
+    padding: 0 !important; }
+}
+</style>"""
+
+
+def staff_training(lang: str) -> w.Widget:
+    """The "Staff training" tab: who has completed which module, from the learner records."""
+    from ..records.training_view import StaffTraining
+
+    return StaffTraining(lang)
+
+
+class Dashboard(w.VBox):
+    """The dashboard: `tabs` (a Tab of `patterns`, `checklist` and `training`), with its own scoped style."""
+
+    def __init__(self, lang: str, *, path: Path | None = None, setting=None, **kwargs):
+        super().__init__(**kwargs)
+        tr = translator(lang)
+        self.patterns = case_patterns(lang, path)
+        self.checklist = response_checklist(lang, setting)
+        self.training = staff_training(lang)
+        self.tabs = w.Tab(children=[self.patterns, self.checklist, self.training])
+        self.tabs.titles = (tr.gettext("Case patterns"), tr.gettext("Response checklist"),
+                            tr.gettext("Staff training"))
+        self.tabs.add_class("fmse-dashboard")
+        style = w.HTML(value=STYLE)
+        style.add_class("fmse-style")
+        self.children = [style, self.tabs]
+
+
+def build(lang: str, *, path: Path | None = None, setting=None) -> Dashboard:
+    if lang not in ("en", "cy"):
+        raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+    return Dashboard(lang, path=path, setting=setting)
