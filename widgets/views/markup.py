@@ -5,6 +5,8 @@ carry is the quoted-example element of the language coach (`<q class="fmse-avoid
 """
 from __future__ import annotations
 
+import re
+
 import ipywidgets as w
 
 from ..exercises.coach import QUOTE_CLOSE, QUOTE_OPEN, strip_marks
@@ -18,6 +20,9 @@ def rich(text: str) -> str:
     escaped = esc(text)
     if escaped.count(_OPEN) and escaped.count(_OPEN) == escaped.count(_CLOSE):
         escaped = escaped.replace(_OPEN, QUOTE_OPEN).replace(_CLOSE, QUOTE_CLOSE)
+        # The <q> element draws its own quotation marks: drop any the text also carries, so none are doubled.
+        escaped = re.sub(re.escape(QUOTE_OPEN) + r"[“‘\"]", QUOTE_OPEN, escaped)
+        escaped = re.sub(r"[”’\"]" + re.escape(QUOTE_CLOSE), QUOTE_CLOSE, escaped)
     return escaped
 
 
