@@ -1,7 +1,8 @@
-"""The alert's text as the course team received it (shared/source/nca-alert-fmse-en-cy.txt), read at test time.
+"""The alert's text as the course team received it, read at test time.
 
-The shared folder sits beside the repository (../shared) in development and in CI; FMSE_SHARED_DIR points
-elsewhere. Tests that need it fail, naming the folder, when it is missing: they never skip.
+The repository keeps a copy (data/source/nca-alert-fmse-en-cy.txt) so a fresh clone can run every test; where
+the team's shared folder sits beside the repository (../shared, or FMSE_SHARED_DIR), that is the text read, and
+a test checks the copy has not drifted from it.
 """
 from __future__ import annotations
 
@@ -22,12 +23,17 @@ def shared_dir() -> Path:
     return Path(os.environ.get("FMSE_SHARED_DIR") or ROOT.parent / "shared")
 
 
+def repository_copy() -> Path:
+    return ROOT / "data" / SOURCE_NAME
+
+
 def source_path() -> Path:
-    path = shared_dir() / SOURCE_NAME
-    if not path.is_file():
-        pytest.fail(f"the alert's text is missing: expected {path}. Put the team's shared folder beside the "
-                    f"repository (../shared) or set FMSE_SHARED_DIR to it.", pytrace=False)
-    return path
+    """The shared folder's text when it is there, else the repository's copy; fails (never skips) if neither."""
+    for path in (shared_dir() / SOURCE_NAME, repository_copy()):
+        if path.is_file():
+            return path
+    pytest.fail(f"the alert's text is missing: expected {repository_copy()} (or the team's shared folder beside "
+                f"the repository, ../shared, or FMSE_SHARED_DIR).", pytrace=False)
 
 
 @lru_cache(maxsize=1)

@@ -217,3 +217,14 @@ def test_the_matcher_would_catch_a_missing_or_changed_sentence():
     assert shown == "Heading - First bold link sentence. Second one."
     assert "First bold link sentence." in shown and "Third one." not in shown
     assert sentences("One. Two? Three") == ["One.", "Two?", "Three"]
+
+
+def test_the_repository_copy_of_the_alert_matches_the_shared_folder():
+    """The copy in data/source/ is what a fresh clone tests against: it must be the team's text, unchanged."""
+    from shared_source import SOURCE_NAME, repository_copy, shared_dir
+
+    copy = repository_copy().read_text(encoding="utf-8")
+    assert "Financially motivated sexual extortion" in copy and "Blacmel rhywiol ag ysgogiad ariannol" in copy
+    shared = shared_dir() / SOURCE_NAME
+    if shared.is_file():
+        assert copy == shared.read_text(encoding="utf-8"), "copy ../shared/source/ into data/source/ again"
