@@ -20,17 +20,22 @@ def test_welsh_plural_rule_gives_each_count_its_own_form():
     assert welsh.plural(16) == 5 and welsh.plural(106) == 5
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (0, "0 modiwl"), (1, "1 modiwl"), (2, "2 fodiwl"), (3, "3 modiwl"), (6, "6 modiwl"), (7, "7 modiwl")])
-def test_welsh_counted_text_uses_the_right_form(n, expected):
-    text = i18n.translator("cy").ngettext("{n} module", "{n} modules", n).format(n=n)
-    assert text == expected
+SCORE = ("You answered {n} of {total} question correctly ({percent}%).",
+         "You answered {n} of {total} questions correctly ({percent}%).")
+
+
+@pytest.mark.parametrize(("total", "noun"), [
+    # "cwestiwn" after a number: soft mutation after dau (2), aspirate after tri (3) and chwe (6).
+    (0, "cwestiwn"), (1, "cwestiwn"), (2, "gwestiwn"), (3, "chwestiwn"), (6, "chwestiwn"), (7, "cwestiwn")])
+def test_welsh_counted_text_uses_the_right_form(total, noun):
+    text = i18n.translator("cy").ngettext(*SCORE, total).format(n=0, total=total, percent=0)
+    assert text == f"Rydych chi wedi ateb 0 o {total} {noun} yn gywir (0%)."
 
 
 def test_english_plurals():
     english = i18n.translator("en")
-    assert [english.ngettext("{n} module", "{n} modules", n).format(n=n) for n in (0, 1, 2)] == [
-        "0 modules", "1 module", "2 modules"]
+    assert [english.ngettext(*SCORE, t).format(n=1, total=t, percent=50) for t in (1, 2)] == [
+        "You answered 1 of 1 question correctly (50%).", "You answered 1 of 2 questions correctly (50%)."]
 
 
 def test_welsh_catalogue_translates_every_string_with_all_forms():

@@ -31,11 +31,12 @@ class CoursePage:
 
     def header(self) -> w.VBox:
         """Navigation links, then this page's progress (for pages with exercises)."""
-        from .page import exercise_ids, nav_html
+        from .page import nav_html
+        from .records.progress import page_exercises
         from .records.progress_view import ProgressView
 
         parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link))]
-        if exercise_ids(self.page, self.lang):
+        if page_exercises().get(self.page):
             parts.append(ProgressView(self.page, self.lang, self.recorder))
         box = w.VBox(parts)
         box.add_class("fmse-page-header")

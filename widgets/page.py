@@ -108,45 +108,6 @@ def show(exercise_id: str, *, lang: str, page: str = ""):
     return registry.view_for(exercise)(exercise, lang, page=page)
 
 
-def course_menu() -> HTML:
-    """The landing page's choice of language: Welsh first, each part marked with its own language."""
-    from .course import modules, start_page
-
-    landing = course_text().landing
-    parts = ['<h1 class="fmse-landing-title">' + "".join(
-        f'<span lang="{lang}" style="display: block">{_esc(landing.title(lang))}</span>'
-        for lang in ("cy", "en")) + "</h1>"]
-    for lang in ("cy", "en"):
-        tr = translator(lang)
-        found = modules(lang)
-        start = start_page(lang)
-        count = tr.ngettext("{n} module", "{n} modules", len(found)).format(n=len(found))
-        items = "".join(f'<li><a href="{_esc(p.path)}">{_esc(p.title)}</a></li>' for p in found)
-        parts.append(
-            f'<section lang="{lang}" class="fmse-language-choice" aria-labelledby="fmse-start-{lang}">'
-            f'<h2 id="fmse-start-{lang}"><a class="fmse-start" href="{_esc(start.path)}">'
-            f'{_esc(landing.start(lang))}</a></h2>'
-            f'<p>{_esc(landing.intro(lang))}</p>'
-            f'<h3>{_esc(landing.contents(lang))} ({_esc(count)})</h3><ul class="fmse-contents">{items}</ul>'
-            f'</section>')
-    return HTML("".join(parts))
-
-
-def exercise_ids(page: str, lang: str) -> list[str]:
-    """The exercises a page shows, in order (read from its notebook's `show("id", ...)` cells)."""
-    import json
-
-    from .course import pages
-    from .paths import notebooks_dir
-
-    found = next((p for p in pages() if p.page == page and p.lang == lang), None)
-    if found is None:
-        return []
-    nb = json.loads((notebooks_dir() / found.path).read_text(encoding="utf-8"))
-    return [m for cell in nb["cells"] if cell["cell_type"] == "code"
-            for m in re.findall(r'show\("([a-z0-9-]+)"', "".join(cell["source"]))]
-
-
 def nav_html(page: str, lang: str, link=lambda href: href) -> str:
     """Links at the top of a page: the course home, the same page in the other language, previous and next.
 

@@ -112,7 +112,7 @@ class CasePatterns(w.VBox):
     def update(self) -> None:
         wanted = self.current_filter()
         summary = self.table.summarise(wanted)
-        tr, lang = self.tr, self.lang
+        tr = self.tr
         self.status.value = "<p>" + c.esc(tr.ngettext(
             "Showing {n} of {total} case.", "Showing {n} of {total} cases.", summary.total).format(
             n=c.number(summary.cases), total=c.number(summary.total))) + "</p>"

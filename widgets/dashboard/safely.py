@@ -1,14 +1,8 @@
-"""Visible, logged errors for dashboard callbacks (the same pattern as views.base.ExerciseView.safely)."""
+"""Visible, logged errors for dashboard callbacks (through the course's one mechanism, views.guard)."""
 from __future__ import annotations
 
-import logging
-from html import escape
-
-import ipywidgets as w
-
 from ..i18n import translator
-
-log = logging.getLogger(__name__)
+from ..views.guard import alert_box, guard
 
 
 class ErrorBox:
@@ -16,19 +10,10 @@ class ErrorBox:
 
     def __init__(self, lang: str, where: str):
         self.lang, self.where = lang, where
-        self.widget = w.HTML(value="")
-        self.widget.add_class("fmse-alert")
+        self.widget = alert_box()
 
     def wrap(self, callback):
-        def run(*args, **kwargs):
-            try:
-                result = callback(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown on the page and logged with its traceback
-                log.exception("dashboard %s: callback failed", self.where)
-                message = translator(self.lang).gettext("Sorry, something went wrong on the dashboard: {problem}")
-                self.widget.value = f'<p class="fmse-error">{escape(message.format(problem=exc))}</p>'
-                return None
-            if self.widget.value:
-                self.widget.value = ""
-            return result
-        return run
+        def message(exc: Exception) -> str:
+            return translator(self.lang).gettext("Sorry, something went wrong on the dashboard: {problem}").format(
+                problem=exc)
+        return guard(callback, self.widget, message, where=f"dashboard {self.where}")

@@ -9,6 +9,7 @@ from typing import Callable
 import ipywidgets as w
 
 from ..i18n import translator
+from ..views.guard import alert_box, guard
 from . import certificate as cert
 from .errors import RecordsError
 from .recorder import open_store
@@ -23,6 +24,7 @@ class CertificateView(w.VBox):
     def __init__(self, lang: str, learner_id: str | None, *, store_factory: Callable[[], RecordStore] = open_store,
                  rule: cert.Rule | None = None, recorder=None, **kwargs):
         super().__init__(**kwargs)
+        self.errors = alert_box()  # first: the callbacks wrapped below report into it
         self.lang, self.learner_id, self.store_factory, self.rule = lang, learner_id, store_factory, rule
         self.tr = tr = translator(lang)
         self.add_class("fmse-certificate")
@@ -31,22 +33,14 @@ class CertificateView(w.VBox):
         self.make_button = w.Button(description=tr.gettext("Make my certificate"), button_style="primary")
         self.make_button.on_click(self._guard(self.make))
         self.downloads = w.HTML("")
-        self.errors = w.HTML("")
-        self.errors.add_class("fmse-alert")
         self.children = [self.status, self.make_button, self.downloads, self.errors]
         if recorder is not None:
             recorder.listeners.append(lambda _event: self._guard(self.refresh)())
         self._guard(self.refresh)()
 
     def _guard(self, callback):
-        def run(*args):
-            self.errors.value = ""
-            try:
-                callback(*args)
-            except RecordsError as exc:
-                log.warning("certificate: %s", exc)
-                self.errors.value = f'<p class="fmse-error">{escape(exc.message(self.lang))}</p>'
-        return run
+        return guard(callback, self.errors, lambda exc: exc.message(self.lang), where="certificate",
+                     catch=(RecordsError,), expected=(RecordsError,))
 
     def _say(self, text: str, can_make: bool = False) -> None:
         self.status.value = f"<p>{escape(text)}</p>"

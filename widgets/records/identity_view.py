@@ -13,6 +13,7 @@ import ipywidgets as w
 import traitlets
 
 from ..i18n import translator
+from ..views.guard import alert_box, guard
 from . import identity as ident
 from .errors import RecordsError
 from .recorder import open_store
@@ -39,6 +40,7 @@ class IdentityView(w.VBox):
     def __init__(self, lang: str, *, identity: ident.Identity | None = None, remember: bool = False,
                  store_factory: Callable[[], RecordStore] = open_store, workshop: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.errors = alert_box()  # first: the callbacks wrapped below report into it
         self.lang, self.remember, self.store_factory, self.workshop = lang, remember, store_factory, workshop
         self.tr = tr = translator(lang)
         self.add_class("fmse-identity")
@@ -55,8 +57,6 @@ class IdentityView(w.VBox):
         self.form = w.VBox([self.name_box, w.HBox([self.save_button, self.anonymous_button])])
         self.status = w.HTML("")
         self.status.add_class("fmse-live")
-        self.errors = w.HTML("")
-        self.errors.add_class("fmse-alert")
         self.children = [self.note, self.form, self.change_button, self.status, self.errors]
         if identity is not None:
             self._show_known(identity)
@@ -78,14 +78,8 @@ class IdentityView(w.VBox):
         self._chosen()
 
     def _guard(self, callback):
-        def run(*args):
-            self.errors.value = ""
-            try:
-                callback(*args)
-            except RecordsError as exc:
-                log.warning("identity: %s", exc)
-                self.errors.value = f'<p class="fmse-error">{escape(exc.message(self.lang))}</p>'
-        return run
+        return guard(callback, self.errors, lambda exc: exc.message(self.lang), where="identity",
+                     catch=(RecordsError,), expected=(RecordsError,))
 
     def _on_save(self, _button=None) -> None:
         if not self.name_box.value.strip():

@@ -11,6 +11,7 @@ from typing import Callable
 import ipywidgets as w
 
 from ..i18n import translator
+from ..views.guard import alert_box, guard
 from .errors import RecordsError
 from .progress import PageListError
 from .recorder import open_store
@@ -26,6 +27,7 @@ class StaffTraining(w.VBox):
 
     def __init__(self, lang: str, *, store_factory: Callable[[], RecordStore] = open_store, **kwargs):
         super().__init__(**kwargs)
+        self.errors = alert_box()  # first: the callbacks wrapped below report into it
         self.lang, self.store_factory = lang, store_factory
         self.tr = tr = translator(lang)
         self.rows: list[Row] = []
@@ -52,21 +54,14 @@ class StaffTraining(w.VBox):
         self.summary.add_class("fmse-live")
         self.table = w.HTML("")
         self.download = w.HTML("")
-        self.errors = w.HTML("")
-        self.errors.add_class("fmse-alert")
         self.children = [filters, self.summary, self.table, self.download, self.errors]
         self._guard(lambda: self.refresh())()
 
     def _guard(self, callback):
-        def run(*args):
-            self.errors.value = ""
-            try:
-                callback(*args)
-            except (RecordsError, PageListError) as exc:
-                log.warning("staff training: %s", exc)
-                message = exc.message(self.lang) if isinstance(exc, RecordsError) else str(exc)
-                self.errors.value = f'<p class="fmse-error">{escape(message)}</p>'
-        return run
+        def message(exc: Exception) -> str:
+            return exc.message(self.lang) if isinstance(exc, RecordsError) else str(exc)
+        expected = (RecordsError, PageListError)
+        return guard(callback, self.errors, message, where="staff training", catch=expected, expected=expected)
 
     def refresh(self) -> None:
         store = self.store_factory()

@@ -9,6 +9,7 @@ import traitlets
 
 from ..i18n import translator
 from ..recording import ExerciseEvent, get_recorder, utc_now
+from .guard import alert_box, guard
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +32,15 @@ class ExerciseView(w.VBox):
         self.feedback.add_class("fmse-feedback")
         # An HTML widget, not an Output widget: Output widgets written during Voilà's first render can hang
         # the page (voila#1446), and this one exists empty from the start so screen readers announce it.
-        self.errors = w.HTML(value="")
-        self.errors.add_class("fmse-alert")
+        self.errors = alert_box()
         self.add_class("fmse-exercise")
         self.add_class(f"fmse-{exercise.type}")
 
     def safely(self, callback):
         """Wrap a widget callback so a failure is shown in the page and logged, never swallowed."""
-        def run(*args, **kwargs):
-            try:
-                return callback(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the learner, logged with traceback
-                log.exception("exercise %s: callback failed", self.exercise.id)
-                message = self.tr.gettext("Sorry, something went wrong with this exercise: {problem}")
-                self.errors.value = f'<p class="fmse-error">{esc(message.format(problem=exc))}</p>'
-        return run
+        def message(exc: Exception) -> str:
+            return self.tr.gettext("Sorry, something went wrong with this exercise: {problem}").format(problem=exc)
+        return guard(callback, self.errors, message, where=f"exercise {self.exercise.id}")
 
     def finish(self, choices: tuple[str, ...], score: float, passed: bool | None) -> None:
         self.score = score
