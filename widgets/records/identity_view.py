@@ -57,7 +57,7 @@ class IdentityView(w.VBox):
         self.form = w.VBox([self.name_box, w.HBox([self.save_button, self.anonymous_button])])
         self.status = w.HTML("")
         self.status.add_class("fmse-live")
-        self.children = [self.note, self.form, self.change_button, self.status, self.errors]
+        self.children = [self.note, self.form, self.status, self.change_button, self.errors]
         if identity is not None:
             self._show_known(identity)
         else:
