@@ -228,6 +228,8 @@ def parser() -> argparse.ArgumentParser:
 
     from .records.commands import add_parser as add_records_parser
     add_records_parser(sub)  # fmse-course records ...: the code is in widgets/records/commands.py
+    from .workshop.command import add_parser as add_workshop_parser
+    add_workshop_parser(sub)  # fmse-course workshop: the code is in widgets/workshop/
     return top
 
 

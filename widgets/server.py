@@ -50,11 +50,12 @@ class CourseVoila(Voila):
             self.log.warning("No web browser found (%s): open %s yourself.", exc, url)
 
 
-def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: bool) -> list[str]:
+def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: bool,
+               ip: str = "127.0.0.1") -> list[str]:
     return [
         str(notebooks_dir()),
         f"--port={port}",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={ip}",
         "--Voila.port_retries=0",
         "--Voila.open_browser=" + ("True" if open_browser else "False"),
         "--template=fmse",

@@ -141,6 +141,7 @@ def cmd_purge(args) -> int:
         counts = store.purge(args.before)
     print(f"Deleted, from before {args.before.isoformat()}: {counts['events']} exercise record(s), "
           f"{counts['completions']} module completion(s), {counts['certificates']} certificate record(s), "
+          f"{counts['workshops']} workshop(s) with their participants' nicknames, "
           f"{counts['learners']} learner(s) left with no records.")
     return 0
 

@@ -18,9 +18,9 @@ from typing import Iterable, Iterator
 from ..recording import ExerciseEvent
 from ..userdata import data_folder
 from .errors import RecordsError
-from .store import (Bundle, Certificate, Completion, Learner, MergeCounts, StoredEvent, check_code, check_learner_id,
-                    check_page, check_time, check_workshop, checked_event, clean_name, day_start, new_id,
-                    utc_now)
+from .store import (Bundle, Certificate, Completion, Learner, MergeCounts, Participant, RoomState, StoredEvent,
+                    check_code, check_learner_id, check_page, check_time, check_workshop, checked_event, clean_name,
+                    clean_nickname, day_start, new_id, utc_now)
 
 FILE_NAME = "records.sqlite3"
 APPLICATION_ID = 0x464D5345  # "FMSE": marks the file as the course's records
@@ -28,7 +28,8 @@ BUSY_TIMEOUT = 10.0          # seconds a writer waits for another before saying 
 
 # Each entry brings the schema from the version before it to its own number; never edit a released one,
 # add the next. Version 1 was the first release; version 2 added certificates and the records that keep
-# deletions and purges from coming back through an import.
+# deletions and purges from coming back through an import; version 3 added workshops and their participants
+# (a nickname each, never exported).
 MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE learners (
@@ -75,6 +76,23 @@ MIGRATIONS: dict[int, str] = {
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
+    """,
+    3: """
+        CREATE TABLE workshops (
+            code       TEXT PRIMARY KEY CHECK (length(code) BETWEEN 4 AND 12),
+            started_at TEXT NOT NULL,
+            question   INTEGER NOT NULL DEFAULT -1 CHECK (question >= -1),
+            revealed   INTEGER NOT NULL DEFAULT 0 CHECK (revealed IN (0, 1)),
+            changed_at TEXT NOT NULL
+        );
+        CREATE TABLE participants (
+            learner_id TEXT PRIMARY KEY REFERENCES learners (learner_id) ON DELETE CASCADE,
+            workshop   TEXT NOT NULL REFERENCES workshops (code) ON DELETE CASCADE,
+            nickname   TEXT CHECK (nickname IS NULL OR length(nickname) BETWEEN 1 AND 40),
+            joined_at  TEXT NOT NULL
+        );
+        CREATE INDEX participants_by_workshop ON participants (workshop, joined_at);
+        CREATE INDEX events_by_workshop ON events (workshop, exercise_id);
     """,
 }
 LATEST = max(MIGRATIONS)
@@ -393,6 +411,7 @@ class SQLiteStore:
                 "completions": db.execute("DELETE FROM completions WHERE completed_at < ?", (cutoff,)).rowcount,
                 "certificates": db.execute("DELETE FROM certificates WHERE issued_at < ?", (cutoff,)).rowcount,
             }
+            counts["workshops"] = db.execute("DELETE FROM workshops WHERE started_at < ?", (cutoff,)).rowcount
             counts["learners"] = db.execute(
                 "DELETE FROM learners WHERE created_at < ? "
                 "AND learner_id NOT IN (SELECT learner_id FROM events) "
@@ -414,6 +433,69 @@ class SQLiteStore:
                        "ON CONFLICT (learner_id) DO UPDATE SET deleted_at = excluded.deleted_at",
                        (learner_id, utc_now()))
         return counts
+
+    # ---- workshops ---------------------------------------------------------------------------------------
+
+    def open_workshop(self, code: str) -> RoomState:
+        """Start keeping a workshop's state (an existing workshop with this code is kept as it is)."""
+        code = check_workshop(code)
+        now = utc_now()
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO workshops (code, started_at, question, revealed, changed_at) "
+                       "VALUES (?, ?, -1, 0, ?)", (code, now, now))
+        found = self.room(code)
+        assert found is not None
+        return found
+
+    def room(self, code: str) -> RoomState | None:
+        row = self._read(lambda db: db.execute(
+            "SELECT code, question, revealed, changed_at FROM workshops WHERE code = ?", (code,)).fetchone())
+        return RoomState(row[0], row[1], bool(row[2]), row[3]) if row else None
+
+    def set_room(self, code: str, *, question: int, revealed: bool) -> RoomState:
+        """Move the room to `question` (-1: not started) and show or hide its answer."""
+        code = check_workshop(code)
+        if not isinstance(question, int) or question < -1:
+            raise RecordsError("invalid", detail=f"question {question!r} is not a question number")
+        with self._write() as db:
+            if db.execute("UPDATE workshops SET question = ?, revealed = ?, changed_at = ? WHERE code = ?",
+                          (question, int(bool(revealed)), utc_now(), code)).rowcount != 1:
+                raise RecordsError("invalid", detail=f"there is no workshop {code}")
+        found = self.room(code)
+        assert found is not None
+        return found
+
+    def join_workshop(self, code: str, nickname: str | None = None) -> Participant:
+        """A new participant of workshop `code` (a learner with no name, and the nickname kept apart)."""
+        code = check_workshop(code)
+        nickname = clean_nickname(nickname)
+        learner_id, now = new_id(), utc_now()
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM workshops WHERE code = ?", (code,)).fetchone():
+                raise RecordsError("invalid", detail=f"there is no workshop {code}")
+            db.execute("INSERT INTO learners (learner_id, name, created_at) VALUES (?, NULL, ?)", (learner_id, now))
+            db.execute("INSERT INTO participants (learner_id, workshop, nickname, joined_at) VALUES (?, ?, ?, ?)",
+                       (learner_id, code, nickname, now))
+        return Participant(learner_id, code, nickname, now)
+
+    def participants(self, code: str) -> list[Participant]:
+        rows = self._read(lambda db: db.execute(
+            "SELECT learner_id, workshop, nickname, joined_at FROM participants WHERE workshop = ? "
+            "ORDER BY joined_at, learner_id", (code,)).fetchall())
+        return [Participant(*row) for row in rows]
+
+    def workshop_events(self, code: str, exercise_id: str | None = None) -> list[StoredEvent]:
+        """The events recorded under workshop `code` (for one exercise), oldest first."""
+        sql = ("SELECT event_id, learner_id, workshop, exercise_id, page, lang, choices, score, passed, started_at, "
+               "finished_at FROM events WHERE workshop = ?")
+        args: tuple = (check_workshop(code),)
+        if exercise_id is not None:
+            sql, args = sql + " AND exercise_id = ?", (*args, exercise_id)
+        rows = self._read(lambda db: db.execute(sql + " ORDER BY finished_at, event_id", args).fetchall())
+        try:
+            return [_event(row) for row in rows]
+        except (ValueError, TypeError):
+            raise RecordsError("corrupt", path=self.path) from None
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the whole file: ['ok'] when it is sound."""

@@ -2,7 +2,8 @@
 
 What a store keeps, and nothing else: learners (a random id and an optional display name), exercise events
 (option or node ids chosen, score, pass, dates, page, language, exercise id, an optional workshop code),
-module completions, and certificates issued. Never free text; never anything about a child. Every value is
+module completions, certificates issued, and workshops (the room's current question, and each participant's
+optional nickname, which never leaves the store in an export). Never free text; never anything about a child. Every value is
 checked here, before any store sees it, so every implementation keeps the same promise.
 
 `SQLiteStore` (records/sqlite.py) is the implementation used by default; `open_store()` opens it.
@@ -26,6 +27,7 @@ PAGE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORKSHOP = re.compile(r"^[A-Z0-9]{4,12}$")
 CODE = re.compile(r"^[A-Z2-7]{20}$")
 MAX_NAME = 80
+MAX_NICKNAME = 40
 MAX_CHOICES = 200
 EXPORT_FORMAT = "fmse-records"
 EXPORT_VERSION = 1
@@ -73,6 +75,26 @@ class Certificate:
     contents: str      # the canonical JSON the code was computed from
     key_id: str        # which key signed it (a short hash of the key, not the key)
     issued_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """Where a workshop room is: the question on every screen (-1 before the first) and whether its answer shows."""
+
+    code: str
+    question: int
+    revealed: bool
+    changed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Someone who joined a workshop: a learner id of their own, and the nickname they chose (or None)."""
+
+    learner_id: str
+    workshop: str
+    nickname: str | None
+    joined_at: str
 
 
 @dataclass(slots=True)
@@ -128,6 +150,12 @@ class RecordStore(Protocol):
     def merge(self, bundle: Bundle) -> MergeCounts: ...
     def purge(self, before: date) -> dict[str, int]: ...
     def delete_learner(self, learner_id: str) -> dict[str, int]: ...
+    def open_workshop(self, code: str) -> RoomState: ...
+    def room(self, code: str) -> RoomState | None: ...
+    def set_room(self, code: str, *, question: int, revealed: bool) -> RoomState: ...
+    def join_workshop(self, code: str, nickname: str | None = None) -> Participant: ...
+    def participants(self, code: str) -> list[Participant]: ...
+    def workshop_events(self, code: str, exercise_id: str | None = None) -> list[StoredEvent]: ...
     def close(self) -> None: ...
 
 
@@ -160,6 +188,14 @@ def clean_name(value: object) -> str | None:
     if len(name) > MAX_NAME:
         raise RecordsError("invalid", detail=f"a name has at most {MAX_NAME} characters")
     return name or None
+
+
+def clean_nickname(value: object) -> str | None:
+    """A workshop nickname: a name (see clean_name) of at most MAX_NICKNAME characters; '' is None."""
+    name = clean_name(value)
+    if name is not None and len(name) > MAX_NICKNAME:
+        raise RecordsError("invalid", detail=f"a nickname has at most {MAX_NICKNAME} characters")
+    return name
 
 
 def check_workshop(value: object) -> str | None:

@@ -1,0 +1,309 @@
+"""The workshop server's front door: who may open what, the join page and the trainer's way in.
+
+`fmse-course workshop` listens on the network, so every route Voilà has is wrapped in a gate:
+- anyone may open the join page and static files (styles, scripts, fonts), and nothing else;
+- a participant (someone who typed the join code; a signed cookie remembers it) may open the room page, the
+  modules and the reference pages, always with their own participant id and the workshop code in the link, so
+  their answers go under the workshop code and never into staff training records; never the landing page's
+  list of learners, the dashboard (records) or the trainer's page;
+- the trainer (whose browser came in with the long trainer token; a separate signed cookie) may open everything;
+- the callback by which a preheated kernel fetches its request (`/voila/query/`) is taken only from this
+  computer's own addresses; the login pages are gone.
+Cookies are signed with a secret made afresh each time the server starts, so they last one workshop.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections import deque
+from pathlib import Path
+from urllib.parse import urlencode
+
+import tornado.web
+from jupyter_server.utils import url_path_join
+from tornado import template
+
+from ..course import PageInfo, pages
+from ..records.errors import RecordsError
+from ..records.store import LEARNER_ID, clean_nickname
+from .room import PARTICIPANT_PAGE, TRAINER_PAGE, local_addresses, normalise_code, same_secret
+
+PARTICIPANT_COOKIE = "fmse_workshop"
+TRAINER_COOKIE = "fmse_trainer"
+COOKIE_DAYS = 1
+MAX_FAILURES = 20          # wrong codes or tokens from one address ...
+FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait
+PARTICIPANT_KINDS = ("module", "reference")
+TEMPLATES = template.Loader(str(Path(__file__).with_name("templates")))
+
+# What a gate does with each of Voilà's handlers, by class name (the classes are wrapped, never changed).
+PUBLIC = {"MultiStaticFileHandler", "TemplateStaticFileHandler", "FileFindHandler"}
+LOCAL_ONLY = {"RequestInfoSocketHandler"}
+GONE = {"VoilaLoginHandler", "LoginHandler", "LogoutHandler"}
+
+
+class Room:
+    """What the server knows of the workshop it runs: the secrets, who has joined, wrong attempts."""
+
+    def __init__(self, code: str, token: str, lang: str, *, base_url: str = "/", store_factory=None):
+        from ..records import open_store
+
+        self.code, self.token, self.lang, self.base_url = code, token, lang, base_url
+        self.store_factory = store_factory or open_store
+        self.participants: dict[str, str] = {}      # learner id -> language chosen when joining
+        self.failures: dict[str, deque[float]] = {}
+        self.local = local_addresses()
+        self.pages: dict[str, PageInfo] = {p.path: p for p in pages()}
+
+    def page_url(self, page: str, lang: str, learner_id: str | None = None) -> str:
+        info = next((p for p in self.pages.values() if p.page == page and p.lang == lang), None)
+        if info is None:
+            info = next(p for p in self.pages.values() if p.page == page)
+        url = url_path_join(self.base_url, "voila/render", info.path)
+        if learner_id:
+            url += "?" + urlencode({"learner": learner_id, "workshop": self.code})
+        return url
+
+    def trainer_url(self, lang: str | None = None) -> str:
+        return self.page_url(TRAINER_PAGE, lang or self.lang)
+
+    # ---- wrong attempts --------------------------------------------------------------------------------
+
+    def blocked(self, address: str) -> bool:
+        recent = self.failures.get(address)
+        if not recent:
+            return False
+        while recent and recent[0] < time.monotonic() - FAILURE_WINDOW:
+            recent.popleft()
+        return len(recent) >= MAX_FAILURES
+
+    def failed(self, address: str) -> None:
+        self.failures.setdefault(address, deque()).append(time.monotonic())
+
+    # ---- who is asking -----------------------------------------------------------------------------------
+
+    def is_trainer(self, handler: tornado.web.RequestHandler) -> bool:
+        value = handler.get_signed_cookie(TRAINER_COOKIE, max_age_days=COOKIE_DAYS)
+        return value is not None and same_secret(value.decode("utf-8", "replace"), f"trainer:{self.code}")
+
+    def participant(self, handler: tornado.web.RequestHandler) -> str | None:
+        """The participant id in the request's cookie, if it is one who joined this workshop."""
+        value = handler.get_signed_cookie(PARTICIPANT_COOKIE, max_age_days=COOKIE_DAYS)
+        if value is None:
+            return None
+        code, _, learner_id = value.decode("utf-8", "replace").partition(":")
+        if code == self.code and LEARNER_ID.match(learner_id) and learner_id in self.participants:
+            return learner_id
+        return None
+
+    # ---- the decision --------------------------------------------------------------------------------------
+
+    def decide(self, handler: tornado.web.RequestHandler, kind: str) -> tuple[str, str | int] | None:
+        """None to let the request through; ("redirect", url) or ("status", code) otherwise."""
+        if kind in PUBLIC:
+            return None
+        if kind in GONE:
+            return ("status", 404)
+        if kind in LOCAL_ONLY:
+            return None if handler.request.remote_ip in self.local else ("status", 403)
+        trainer = self.is_trainer(handler)
+        learner_id = None if trainer else self.participant(handler)
+        if kind == "TornadoVoilaHandler":
+            return self._render(handler, trainer, learner_id)
+        if trainer or learner_id:
+            return None
+        return ("status", 403)
+
+    def _render(self, handler, trainer: bool, learner_id: str | None) -> tuple[str, str | int] | None:
+        path = handler.path_args[0] if handler.path_args else ""
+        info = self.pages.get(path)
+        if trainer:
+            return None if info is not None else ("status", 404)
+        if learner_id is None:
+            return ("redirect", url_path_join(self.base_url, "workshop/join"))
+        lang = self.participants.get(learner_id, self.lang)
+        if info is None:
+            return ("status", 404)
+        if info.kind == "landing":
+            return ("redirect", self.page_url(PARTICIPANT_PAGE, lang, learner_id))
+        if info.page != PARTICIPANT_PAGE and info.kind not in PARTICIPANT_KINDS:
+            return ("status", 403)
+        query = handler.request.query_arguments
+        if query.get("learner") != [learner_id.encode()] or query.get("workshop") != [self.code.encode()] \
+                or len(query) != 2:
+            return ("redirect", self.page_url(info.page, info.lang, learner_id))
+        return None
+
+
+def gate(cls: type, room: Room) -> type:
+    """`cls` with the room's decision made before anything else it does."""
+    kind = cls.__name__
+
+    async def prepare(self):
+        verdict = room.decide(self, kind)
+        if verdict is not None:
+            what, value = verdict
+            if what == "redirect":
+                self.redirect(str(value))
+                return
+            raise tornado.web.HTTPError(int(value))
+        result = super(gated, self).prepare()
+        if inspect.isawaitable(result):
+            await result
+
+    gated = type(f"Workshop{kind}", (cls,), {"prepare": prepare, "__doc__": cls.__doc__})
+    return gated
+
+
+class RoomPage(tornado.web.RequestHandler):
+    """Base of the workshop's own pages (bilingual, Welsh first, from templates/join.html)."""
+
+    def initialize(self, room: Room) -> None:
+        self.room = room
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("X-Frame-Options", "DENY")
+
+    def page(self, status: int = 200, *, problems=(), show_form: bool = True, code: str = "", nickname: str = "",
+             lang: str | None = None, code_wrong: bool = False, nickname_wrong: bool = False,
+             title=("Ymuno â'r gweithdy", "Join the workshop")) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(TEMPLATES.load("join.html").generate(
+            base_url=self.room.base_url, title_cy=title[0], title_en=title[1], problems=list(problems),
+            show_form=show_form, code=code, nickname=nickname, lang=lang or self.room.lang, code_wrong=code_wrong,
+            nickname_wrong=nickname_wrong, xsrf_form_html=self.xsrf_form_html))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        # Never a traceback: the same bilingual page, with what happened in plain words.
+        self.page(status_code, show_form=False, problems=[(
+            "Ni ellid agor y dudalen hon. Gofynnwch i'r hyfforddwr am y cyfeiriad ymuno.",
+            "This page could not be opened. Ask the trainer for the join address.")])
+
+
+class JoinHandler(RoomPage):
+    """GET: the join form (the QR code's address fills the code in). POST: join, then go to the room page."""
+
+    def get(self) -> None:
+        learner_id = self.room.participant(self)
+        if learner_id is not None:
+            self.redirect(self.room.page_url(PARTICIPANT_PAGE, self.room.participants[learner_id], learner_id))
+            return
+        lang = self.get_query_argument("lang", self.room.lang)
+        self.page(code=normalise_code(self.get_query_argument("code", "")), lang=lang if lang in ("en", "cy")
+                  else self.room.lang)
+
+    async def post(self) -> None:
+        self.check_xsrf_cookie()
+        address = self.request.remote_ip or ""
+        code = normalise_code(self.get_body_argument("code", ""))
+        nickname = self.get_body_argument("nickname", "")[:200]
+        lang = self.get_body_argument("lang", self.room.lang)
+        lang = lang if lang in ("en", "cy") else self.room.lang
+        shown = {"code": code, "nickname": nickname, "lang": lang}
+        if self.room.blocked(address):
+            self.page(429, **shown, code_wrong=True, problems=[(
+                "Mae gormod o godau anghywir wedi dod o'r ddyfais hon. Arhoswch ddeg munud, yna rhowch gynnig "
+                "arall arni.",
+                "Too many wrong codes have come from this device. Wait ten minutes, then try again.")])
+            return
+        if not same_secret(code, self.room.code):
+            self.room.failed(address)
+            problem = (("Rhowch y cod ymuno sydd ar sgrin yr hyfforddwr.",
+                        "Type the join code that is on the trainer's screen.") if not code else
+                       ("Nid yw'r cod hwnnw'n gywir. Gwiriwch y cod ar sgrin yr hyfforddwr a rhowch gynnig arall "
+                        "arni.", "That code is not right. Check the code on the trainer's screen and try again."))
+            self.page(400, **shown, code_wrong=True, problems=[problem])
+            return
+        try:
+            nickname = clean_nickname(nickname)
+        except RecordsError:
+            self.page(400, **shown, nickname_wrong=True, problems=[(
+                "Gall llysenw fod hyd at 40 nod, heb doriadau llinell na nodau rheoli. Newidiwch ef, neu ei adael "
+                "yn wag.", "A nickname can have up to 40 characters, with no line breaks or control characters. "
+                           "Change it, or leave it empty.")])
+            return
+        try:
+            participant = await asyncio.get_running_loop().run_in_executor(None, self._join, nickname)
+        except RecordsError as exc:
+            self.page(503, **shown, problems=[(exc.message("cy"), exc.message("en")), (
+                "Dywedwch wrth yr hyfforddwr. Ni chollwyd dim a gadwyd eisoes.",
+                "Tell the trainer. Nothing saved already has been lost.")])
+            return
+        self.room.participants[participant] = lang
+        self.set_signed_cookie(PARTICIPANT_COOKIE, f"{self.room.code}:{participant}", expires_days=COOKIE_DAYS,
+                               httponly=True, samesite="Lax")
+        self.redirect(self.room.page_url(PARTICIPANT_PAGE, lang, participant), status=303)
+
+    def _join(self, nickname: str | None) -> str:
+        store = self.room.store_factory()
+        try:
+            return store.join_workshop(self.room.code, nickname).learner_id
+        finally:
+            store.close()
+
+
+class TrainerHandler(RoomPage):
+    """The trainer's way in: `?token=` with the trainer token sets the trainer's cookie, then the results page
+    opens without the token in its address (the projector never shows it)."""
+
+    def get(self) -> None:
+        lang = self.get_query_argument("lang", self.room.lang)
+        lang = lang if lang in ("en", "cy") else self.room.lang
+        address = self.request.remote_ip or ""
+        token = self.get_query_argument("token", None)
+        if token is not None:
+            if self.room.blocked(address) or not same_secret(token, self.room.token):
+                self.room.failed(address)
+                self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
+                    "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan "
+                    "ddechreuodd y gweithdy.",
+                    "This address needs the trainer's token. Use the address shown when the workshop started.")])
+                return
+            self.set_signed_cookie(TRAINER_COOKIE, f"trainer:{self.room.code}", expires_days=COOKIE_DAYS,
+                                   httponly=True, samesite="Lax")
+            self.redirect(self.room.trainer_url(lang))
+            return
+        if self.room.is_trainer(self):
+            self.redirect(self.room.trainer_url(lang))
+            return
+        self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
+            "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan ddechreuodd "
+            "y gweithdy.", "This address needs the trainer's token. Use the address shown when the workshop "
+                           "started.")])
+
+
+class RedirectToRoom(tornado.web.RequestHandler):
+    """`/`, the file tree and bare `/voila/render/`: the join page, the room page or the trainer's page."""
+
+    def initialize(self, room: Room) -> None:
+        self.room = room
+
+    def get(self, *args) -> None:
+        if self.room.is_trainer(self):
+            self.redirect(self.room.trainer_url())
+            return
+        learner_id = self.room.participant(self)
+        if learner_id is not None:
+            self.redirect(self.room.page_url(PARTICIPANT_PAGE, self.room.participants[learner_id], learner_id))
+            return
+        self.redirect(url_path_join(self.room.base_url, "workshop/join"))
+
+
+def gated_handlers(handlers: list, room: Room, redirect_class: type) -> list:
+    """The server's handlers behind the room's gate, with the workshop's own pages first."""
+    base = room.base_url
+    wrapped = []
+    for spec in handlers:
+        pattern, cls, *rest = spec
+        if cls is redirect_class:
+            wrapped.append((pattern, RedirectToRoom, {"room": room}))
+        else:
+            wrapped.append((pattern, gate(cls, room), *rest))
+    return [(url_path_join(base, "workshop/join"), JoinHandler, {"room": room}),
+            (url_path_join(base, "workshop/trainer"), TrainerHandler, {"room": room}),
+            *wrapped]

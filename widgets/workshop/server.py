@@ -1,0 +1,103 @@
+"""`fmse-course workshop`: the course server on the network, behind the workshop's gate, with warm kernels.
+
+Voilà starts a kernel for every page view (50-140 MiB and a second or two of CPU each). For a room of N the
+participant pages get a pool of kernels that have already imported everything and stopped at
+`wait_for_request()` (Voilà's preheating), so a page opened by 30 people at once only has to run its last
+cells. Only the room page is pooled: the room's language gets N kernels, the other language a few (people
+choose their language on the join page). Every other page starts its kernel when opened, as under `serve`,
+and idle kernels are culled.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+
+from traitlets.config import Config
+
+from ..course import pages
+from ..server import LANDING, CourseVoila, RedirectToLanding, use_course_template, voila_argv
+from .gate import Room, gated_handlers
+from .room import ENV_CODE, ENV_JOIN_URL, PARTICIPANT_PAGE, join_url, network_addresses
+
+
+def pool_sizes(participants: int, lang: str) -> dict[str, int]:
+    """Warm kernels per participant page: the room's language N, the other max(2, N // 5)."""
+    other = max(2, participants // 5)
+    return {p.path: (participants if p.lang == lang else other)
+            for p in pages() if p.page == PARTICIPANT_PAGE}
+
+
+def pool_config(participants: int, lang: str, *, fill_delay: float = 2.0) -> Config:
+    config = Config()
+    config.VoilaConfiguration.preheat_kernel = True
+    config.VoilaConfiguration.default_pool_size = 0
+    config.VoilaKernelManager.kernel_pools_config = {
+        "default": {"pool_size": 0},
+        **{path: {"pool_size": size} for path, size in pool_sizes(participants, lang).items()},
+    }
+    # After a burst of joins, wait a moment before starting replacement kernels, so they do not compete
+    # with the pages being opened.
+    config.VoilaKernelManager.fill_delay = fill_delay
+    return config
+
+
+class WorkshopVoila(CourseVoila):
+    """The course server with every route behind the workshop's gate (widgets/workshop/gate.py)."""
+
+    room: Room | None = None
+
+    def init_handlers(self):
+        assert self.room is not None, "WorkshopVoila.room must be set before the server starts"
+        return gated_handlers(super().init_handlers(), self.room, RedirectToLanding)
+
+    def launch_browser(self):
+        assert self.room is not None
+        url = f"http://127.0.0.1:{self.port}/workshop/trainer?token={self.room.token}&lang={self.room.lang}"
+        try:
+            webbrowser.open(url, new=2)
+        except webbrowser.Error as exc:
+            self.log.warning("No web browser found (%s): open the trainer's address yourself.", exc)
+
+
+def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout) -> str:
+    """Print the join address, code and QR code, and the trainer's private address; returns the join URL."""
+    import segno
+
+    everywhere = bind in ("0.0.0.0", "::", "")
+    hosts = network_addresses() if everywhere else [bind]
+    host = hosts[0] if hosts else "127.0.0.1"
+    url = join_url(host, port, room.code)
+    trainer = f"http://127.0.0.1:{port}/workshop/trainer?token={room.token}&lang={room.lang}"
+    print(f"\nWorkshop code / Cod y gweithdy:  {room.code}\n\n"
+          f"Participants join at / Mae cyfranogwyr yn ymuno yn:\n  {url}", file=out)
+    for other in hosts[1:]:
+        print(f"  (or / neu: {join_url(other, port, room.code)})", file=out)
+    if everywhere and not hosts:
+        print("\nNo network connection was found: participants cannot reach this laptop. Connect to the school's "
+              "network or your phone's hotspot, then start again.\n"
+              "Ni chanfuwyd cysylltiad rhwydwaith: ni all cyfranogwyr gyrraedd y gliniadur hwn. Cysylltwch â "
+              "rhwydwaith yr ysgol neu fan problemus eich ffôn, yna dechreuwch eto.", file=out)
+    print("", file=out)
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    print(f"\nThe trainer's page (keep this address to yourself: it controls the room) /\n"
+          f"Tudalen yr hyfforddwr (cadwch y cyfeiriad hwn i chi'ch hun: mae'n rheoli'r ystafell):\n  {trainer}\n\n"
+          f"Getting pages ready for {participants} participants takes a minute. /\n"
+          f"Mae paratoi tudalennau ar gyfer {participants} o gyfranogwyr yn cymryd munud.\n"
+          "Press Ctrl+C to end the workshop. / Pwyswch Ctrl+C i orffen y gweithdy.\n", file=out, flush=True)
+    return url
+
+
+def run_workshop(room: Room, port: int, *, bind: str, participants: int, open_browser: bool,
+                 cull_idle: int, cull_interval: int) -> None:
+    use_course_template()
+    url = announce(room, port, bind, participants)
+    # Every kernel inherits these: the pages find their workshop (never the trainer token) here.
+    os.environ[ENV_CODE] = room.code
+    os.environ[ENV_JOIN_URL] = url
+    if bind not in ("0.0.0.0", "::", ""):
+        os.environ["VOILA_APP_IP"] = bind  # where a warm kernel fetches its request (voila.utils.wait_for_request)
+    WorkshopVoila.room = room
+    WorkshopVoila.start_path = LANDING
+    argv = voila_argv(port, cull_idle=cull_idle, cull_interval=cull_interval, open_browser=open_browser, ip=bind)
+    WorkshopVoila.launch_instance(argv=argv, config=pool_config(participants, room.lang))
