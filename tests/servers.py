@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,15 +34,17 @@ def fetch(url: str, *, follow: bool = True, timeout: float = 60) -> tuple[int, d
 
 
 class CourseServer:
-    def __init__(self, log_dir: Path, *extra: str):
+    command = "serve"
+
+    def __init__(self, log_dir: Path, *extra: str, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_dir / f"serve-{self.port}.log"
+        self.log_path = log_dir / f"{self.command}-{self.port}.log"
         self._log = self.log_path.open("w")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(self.port), "--no-browser", *extra],
-            stdout=self._log, stderr=subprocess.STDOUT, env=env)
+            [sys.executable, "-m", "fmse_widgets.cli", self.command, "--port", str(self.port), "--no-browser",
+             *extra], stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self._wait()
 
     def _wait(self, timeout: float = 90) -> None:
@@ -71,3 +74,30 @@ class CourseServer:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._log.close()
+
+
+class WorkshopServer(CourseServer):
+    """`fmse-course workshop` on 127.0.0.1 (tests never listen on the network); reads the code and token it
+    prints, as a trainer would."""
+
+    command = "workshop"
+
+    def __init__(self, log_dir: Path, *extra: str, participants: int = 2, env: dict | None = None):
+        super().__init__(log_dir, "--bind", "127.0.0.1", "--participants", str(participants), *extra, env=env)
+        text = self.log()
+        code = re.search(r"Cod y gweithdy:\s+([A-Z0-9]+)", text)
+        token = re.search(r"/workshop/trainer\?token=([A-Za-z0-9_-]+)", text)
+        if not (code and token):
+            self.stop()
+            raise RuntimeError(f"the workshop did not print its code and token:\n{text}")
+        self.code, self.token = code.group(1), token.group(1)
+
+    def wait_for_pools(self, timeout: float = 120) -> None:
+        """Wait until Voilà says every warm-kernel pool is full."""
+        deadline = time.monotonic() + timeout
+        wanted = 2  # one pool per language
+        while time.monotonic() < deadline:
+            if self.log().count("Kernel pool of") >= wanted:
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"the kernel pools did not fill within {timeout}s:\n{self.log()}")

@@ -481,7 +481,7 @@ class SQLiteStore:
     def participants(self, code: str) -> list[Participant]:
         rows = self._read(lambda db: db.execute(
             "SELECT learner_id, workshop, nickname, joined_at FROM participants WHERE workshop = ? "
-            "ORDER BY joined_at, learner_id", (code,)).fetchall())
+            "ORDER BY joined_at, rowid", (code,)).fetchall())
         return [Participant(*row) for row in rows]
 
     def workshop_events(self, code: str, exercise_id: str | None = None) -> list[StoredEvent]:

@@ -19,7 +19,7 @@ from ..paths import data_dir
 
 # Letters and digits that cannot be mistaken for one another when read off a projector (no 0/O, 1/I/L, 2/Z,
 # 5/S, 8/B, 6/G) or misheard in English or Welsh.
-JOIN_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+JOIN_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
 JOIN_CODE_LENGTH = 6
 PARTICIPANT_PAGE = "workshop"
 TRAINER_PAGE = "workshop-results"

@@ -103,7 +103,12 @@ class TrainerView(w.VBox):
                 "prints the join code for participants and opens this page for you.")))
             self.children = [self.join]
             return
-        self.children = [self.join, self.joined, self.question, self.results, controls, self.announce, self.errors]
+        # The question and its answers first (and largest); how to join and who has joined beside them.
+        main = w.VBox([self.question, self.results, controls, self.announce, self.errors])
+        main.add_class("fmse-trainer-main")
+        side = w.VBox([self.join, self.joined])
+        side.add_class("fmse-trainer-side")
+        self.children = [main, side]
         self._guard(self.refresh)()
         if poll:
             self.poll = Poll(poll, self.refresh, self._show_error).start()
@@ -140,8 +145,8 @@ class TrainerView(w.VBox):
         tr, lang = self.tr, self.lang
         join = tr.gettext("Join at {url} with the code").format(url=self.join_url or "…")
         qr = qr_image(self.join_url, lang) if self.join_url else ""
-        self._set(self.join, f'<div class="fmse-room-join"><div><p class="fmse-room-join-url">{escape(join)}</p>'
-                             f'<p class="fmse-room-code">{escape(self.code)}</p></div>{qr}</div>')
+        self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{escape(join)}</p>'
+                             f'<p class="fmse-room-code">{escape(self.code)}</p>{qr}</div>')
         self._set(self.joined, joined_html(people, lang))
         total = len(self.questions)
         if state is None:

@@ -1,0 +1,395 @@
+"""A room of participants on one laptop: `fmse-course workshop` against stock `voila`, in the same run.
+
+What it does (HTTP and websocket clients, not browsers: two cores cannot run 30 browsers):
+1. starts `fmse-course workshop` on 127.0.0.1 and waits for its warm-kernel pools; the trainer's page moves the
+   room to the first question by pressing "Next question" through its widget's comm messages;
+2. one participant alone joins, opens the room page and answers: the baseline;
+3. N participants join, then all open the room page within one second; each answers the question by sending
+   the widget's own comm messages (the radio button's new index, then the button's click), never by writing
+   to the store; the time for each is from asking for the page until the answer is in the records;
+4. everyone leaves (websockets closed); after the cull interval the live kernels are counted: the target is
+   the pool size again;
+5. the same (one alone, then N at once) on stock `voila notebooks/en/workshop.ipynb` (a kernel started for each
+   page view, no pools), with the same notebook, store and workshop code;
+6. peak resident memory of each server with its kernels, and a quiz-page kernel beside a bare ipykernel.
+
+Usage: python benchmarks/workshop.py [--participants 30] [--cull-idle 20] [--json FILE]
+Targets: p95 <= 3x one participant alone; a quiz-page kernel <= 1.25x a bare ipykernel; kernels back to the
+pool size after everyone leaves. Prints its figures; exits 1 if a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psutil
+import tornado.httpclient
+import tornado.websocket
+
+ROOT = Path(__file__).resolve().parents[1]
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
+ROOM = "/voila/render/en/workshop.ipynb"
+TRAINER = "/voila/render/en/workshop-results.ipynb"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def kernels_of(pid: int) -> list[psutil.Process]:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and all its children every 0.2 s; keeps the peak (MiB)."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                root = psutil.Process(self.pid)
+                total = root.memory_info().rss
+                for child in root.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, total / 2**20)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+class Server:
+    def __init__(self, argv: list[str], env: dict, log: Path):
+        self.log_path = log
+        self._log = log.open("w")
+        self.process = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, pattern: str, count: int = 1, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped:\n{self.log()}")
+            if len(re.findall(pattern, self.log())) >= count:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"waited {timeout}s for {pattern!r}:\n{self.log()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+# ---- a participant, as HTTP and websocket messages --------------------------------------------------------------
+
+class Participant:
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.learner_id: str | None = None
+        self.socket = None
+
+    def _cookie(self) -> dict:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
+    def _keep(self, response) -> None:
+        for header in response.headers.get_list("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+
+    async def fetch(self, path: str, **kwargs):
+        client = tornado.httpclient.AsyncHTTPClient()
+        response = await client.fetch(self.base + path, headers={**self._cookie(), **kwargs.pop("headers", {})},
+                                      follow_redirects=False, raise_error=False, request_timeout=300, **kwargs)
+        self._keep(response)
+        return response
+
+    async def join(self, code: str) -> None:
+        form = await self.fetch("/workshop/join")
+        token = XSRF.search(form.body.decode()).group(1)
+        done = await self.fetch("/workshop/join", method="POST", body=urlencode(
+            {"_xsrf": token, "code": code, "nickname": "", "lang": "en"}))
+        if done.code != 303:
+            raise RuntimeError(f"joining failed with {done.code}")
+        self.learner_id = re.search(r"learner=([0-9a-f]{32})", done.headers["Location"]).group(1)
+
+    async def open_page(self, path: str) -> str:
+        response = await self.fetch(path)
+        if response.code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.code}")
+        body = response.body.decode()
+        found = KERNEL_ID.search(body)
+        if not found:
+            raise RuntimeError(f"{path}: no kernel id in the page")
+        return found.group(1)
+
+    async def connect(self, kernel_id: str) -> None:
+        url = self.base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4()}"
+        request = tornado.httpclient.HTTPRequest(url, headers=self._cookie())
+        self.socket = await tornado.websocket.websocket_connect(request, max_message_size=64 * 2**20)
+        self.session = uuid.uuid4().hex
+
+    def _message(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "username": "bench", "session": self.session,
+                                      "msg_type": msg_type, "version": "5.3",
+                                      "date": datetime.now(timezone.utc).isoformat()},
+                           "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell",
+                           "buffers": []})
+
+    async def widget_states(self) -> dict:
+        """Every widget's state, asked for as the page's own widget manager does (ipywidgets 8)."""
+        comm_id = uuid.uuid4().hex
+        await self.socket.write_message(self._message("comm_open", {
+            "comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}, {"version": "1.0.0"}))
+        await self.socket.write_message(self._message("comm_msg", {
+            "comm_id": comm_id, "data": {"method": "request_states"}}))
+        while True:
+            raw = await asyncio.wait_for(self.socket.read_message(), timeout=120)
+            if raw is None:
+                raise RuntimeError("the kernel's websocket closed")
+            if isinstance(raw, bytes):
+                continue  # binary frames carry buffers of other messages
+            msg = json.loads(raw)
+            data = msg.get("content", {}).get("data", {})
+            if msg.get("msg_type") == "comm_msg" and data.get("method") == "update_states":
+                return data["states"]
+
+    async def press(self, states: dict, button_text: str, radio_index: int | None = None) -> None:
+        """Choose a radio option (if asked), then press the button whose text is `button_text`."""
+        if radio_index is not None:
+            radio = next(i for i, s in states.items() if s["model_name"] == "RadioButtonsModel")
+            await self.socket.write_message(self._message("comm_msg", {
+                "comm_id": radio, "data": {"method": "update", "state": {"index": radio_index},
+                                           "buffer_paths": []}}))
+        button = next(i for i, s in states.items()
+                      if s["model_name"] == "ButtonModel" and s["state"].get("description") == button_text)
+        await self.socket.write_message(self._message("comm_msg", {
+            "comm_id": button, "data": {"method": "custom", "content": {"event": "click"}}}))
+
+    async def leave(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+            self.socket = None
+
+
+def answered(learner_id: str, code: str) -> bool:
+    from fmse_widgets.records import open_store
+
+    store = open_store()
+    try:
+        return any(e.learner_id == learner_id for e in store.workshop_events(code))
+    finally:
+        store.close()
+
+
+async def one_answer(person: Participant, path: str, code: str, question_index: int) -> dict:
+    """Open the room page and answer; times in seconds from asking for the page."""
+    start = time.monotonic()
+    kernel_id = await person.open_page(path)
+    page = time.monotonic() - start
+    await person.connect(kernel_id)
+    states = await person.widget_states()
+    await person.press(states, "Check answer", radio_index=question_index)
+    while not answered(person.learner_id, code):
+        await asyncio.sleep(0.05)
+    return {"page": page, "recorded": time.monotonic() - start}
+
+
+async def room_at_first_question(base: str, token: str) -> Participant:
+    trainer = Participant(base)
+    await trainer.fetch(f"/workshop/trainer?token={token}")
+    kernel_id = await trainer.open_page(TRAINER)
+    await trainer.connect(kernel_id)
+    await trainer.press(await trainer.widget_states(), "Next question")
+    return trainer
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+async def burst(people: list[Participant], path_for, code: str, spread_over: float = 1.0) -> list[dict]:
+    async def one(i: int, person: Participant):
+        await asyncio.sleep(spread_over * i / max(1, len(people)))
+        return await one_answer(person, path_for(person), code, 0)
+    return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
+
+
+def bare_kernel_mib() -> float:
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        client.execute_interactive("1 + 1", timeout=120, output_hook=lambda msg: None)
+        return psutil.Process(manager.provisioner.pid).memory_info().rss / 2**20
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def summary(times: list[dict], alone: dict) -> dict:
+    recorded = [t["recorded"] for t in times]
+    pages = [t["page"] for t in times]
+    return {"alone_s": round(alone["recorded"], 2), "alone_page_s": round(alone["page"], 2),
+            "page_p50_s": round(statistics.median(pages), 2), "page_p95_s": round(percentile(pages, 0.95), 2),
+            "p50_s": round(statistics.median(recorded), 2), "p95_s": round(percentile(recorded, 0.95), 2),
+            "p95_vs_alone": round(percentile(recorded, 0.95) / alone["recorded"], 2)}
+
+
+async def run_course(args, env: dict, work: Path) -> dict:
+    port = free_port()
+    server = Server([sys.executable, "-m", "fmse_widgets.cli", "workshop", "--bind", "127.0.0.1", "--port",
+                     str(port), "--no-browser", "--participants", str(args.participants), "--cull-idle",
+                     str(args.cull_idle)], env, work / "workshop.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        server.wait_for(r"Kernel pool of .* is filled", count=2)
+        text = server.log()
+        code = re.search(r"Cod y gweithdy:\s+([A-Z0-9]+)", text).group(1)
+        token = re.search(r"token=([A-Za-z0-9_-]+)", text).group(1)
+        pool = sum(int(n) for n in re.findall(r"Kernel pool of .* is filled with (\d+) kernel", text)[:2])
+        memory = PeakMemory(server.process.pid)
+        trainer = await room_at_first_question(base, token)
+        first = Participant(base)
+        await first.join(code)
+        room_path = lambda p: f"{ROOM}?learner={p.learner_id}&workshop={code}"  # noqa: E731
+        alone = await one_answer(first, room_path(first), code, 0)
+        await first.leave()
+        # Let the pool refill after the first participant took a kernel, so the room meets a full pool.
+        server.wait_for(r"Kernel pool of en/workshop.ipynb is filled", count=2)
+        people = [Participant(base) for _ in range(args.participants)]
+        for person in people:
+            await person.join(code)
+        times = await burst(people, room_path, code)
+        peak = memory.stop()
+        quiz = statistics.median(k.memory_info().rss / 2**20 for k in kernels_of(server.process.pid)
+                                 if k.is_running())
+        for person in (*people, trainer):
+            await person.leave()
+        await asyncio.sleep(args.cull_idle + max(1, min(60, args.cull_idle // 2)) + 8)
+        left = len(kernels_of(server.process.pid))
+        return {**summary(times, alone), "peak_mib": round(peak), "quiz_kernel_mib": round(quiz, 1),
+                "pool": pool, "kernels_after_cull": left, "code": code}
+    finally:
+        server.stop()
+
+
+async def run_stock(args, env: dict, work: Path, code: str) -> dict:
+    from fmse_widgets.records import open_store
+
+    port = free_port()
+    voila = Path(sys.executable).with_name("voila")
+    server = Server([str(voila), str(ROOT / "notebooks" / "en" / "workshop.ipynb"), "--no-browser",
+                     f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"], env, work / "voila.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        server.wait_for(r"Voil. is running at")
+        memory = PeakMemory(server.process.pid)
+        store = open_store()
+        try:
+            people = [Participant(base) for _ in range(args.participants + 1)]
+            for person in people:
+                person.learner_id = store.join_workshop(code).learner_id
+        finally:
+            store.close()
+        path = lambda p: f"/?learner={p.learner_id}&workshop={code}"  # noqa: E731
+        alone = await one_answer(people[0], path(people[0]), code, 0)
+        await people[0].leave()
+        times = await burst(people[1:], path, code)
+        peak = memory.stop()
+        for person in people:
+            await person.leave()
+        return {**summary(times, alone), "peak_mib": round(peak)}
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--cull-idle", type=int, default=20, help="seconds (the server's --cull-idle)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    tornado.httpclient.AsyncHTTPClient.configure(None, max_clients=args.participants * 2 + 4)
+    with tempfile.TemporaryDirectory(prefix="fmse-workshop-bench-") as folder:
+        work = Path(folder)
+        os.environ["FMSE_DATA_DIR"] = str(work / "data")  # a records store of its own
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        bare = bare_kernel_mib()
+        course = asyncio.run(run_course(args, env, work))
+        stock = asyncio.run(run_stock(args, {**env, "FMSE_WORKSHOP": course["code"]}, work, course["code"]))
+    result = {"participants": args.participants, "machine": f"{os.cpu_count()} cores, "
+              f"{round(psutil.virtual_memory().total / 2**30)} GiB", "bare_kernel_mib": round(bare, 1),
+              "quiz_vs_bare": round(course["quiz_kernel_mib"] / bare, 2), "course": course, "stock_voila": stock}
+    targets = {"p95 <= 3x alone": course["p95_vs_alone"] <= 3.0,
+               "quiz kernel <= 1.25x bare": result["quiz_vs_bare"] <= 1.25,
+               "kernels back to the pool size": course["kernels_after_cull"] == course["pool"]}
+    result["targets_met"] = targets
+    print(f"Workshop benchmark: {args.participants} participants, {result['machine']}")
+    print(f"{'':28}{'fmse-course workshop':>22}{'stock voila':>14}")
+    for key, label in (("alone_page_s", "one alone: page ready (s)"), ("alone_s", "one alone: answer saved (s)"), ("page_p50_s", "page ready p50 (s)"),
+                       ("page_p95_s", "page ready p95 (s)"), ("p50_s", "answer saved p50 (s)"),
+                       ("p95_s", "answer saved p95 (s)"), ("p95_vs_alone", "p95 / alone"),
+                       ("peak_mib", "peak memory (MiB)")):
+        print(f"{label:28}{course[key]:>22}{stock[key]:>14}")
+    print(f"quiz-page kernel {course['quiz_kernel_mib']} MiB; bare ipykernel {result['bare_kernel_mib']} MiB "
+          f"({result['quiz_vs_bare']}x)")
+    print(f"kernels after everyone left and the cull interval passed: {course['kernels_after_cull']} "
+          f"(pool size {course['pool']})")
+    for name, met in targets.items():
+        print(f"target {name}: {'met' if met else 'MISSED'}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0 if all(targets.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
