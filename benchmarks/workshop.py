@@ -3,7 +3,8 @@
 What it does (HTTP and websocket clients, not browsers: two cores cannot run 30 browsers):
 1. starts `fmse-course workshop` on 127.0.0.1 and waits for its warm-kernel pools; the trainer's page moves the
    room to the first question by pressing "Next question" through its widget's comm messages;
-2. one participant alone joins, opens the room page and answers: the baseline;
+2. one participant alone joins, opens the room page and answers: the baseline (in Welsh, so that its warm kernel
+   comes from the other language's pool and the room meets a full pool);
 3. N participants join, then all open the room page within one second; each answers the question by sending
    the widget's own comm messages (the radio button's new index, then the button's click), never by writing
    to the store; the time for each is from asking for the page until the answer is in the records;
@@ -44,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
 ROOM = "/voila/render/en/workshop.ipynb"
+ROOM_CY = "/voila/render/cy/gweithdy.ipynb"
 TRAINER = "/voila/render/en/workshop-results.ipynb"
 
 
@@ -151,11 +153,11 @@ class Participant:
         self._keep(response)
         return response
 
-    async def join(self, code: str) -> None:
+    async def join(self, code: str, lang: str = "en") -> None:
         form = await self.fetch("/workshop/join")
         token = XSRF.search(form.body.decode()).group(1)
         done = await self.fetch("/workshop/join", method="POST", body=urlencode(
-            {"_xsrf": token, "code": code, "nickname": "", "lang": "en"}))
+            {"_xsrf": token, "code": code, "nickname": "", "lang": lang}))
         if done.code != 303:
             raise RuntimeError(f"joining failed with {done.code}")
         self.learner_id = re.search(r"learner=([0-9a-f]{32})", done.headers["Location"]).group(1)
@@ -229,14 +231,16 @@ def answered(learner_id: str, code: str) -> bool:
         store.close()
 
 
-async def one_answer(person: Participant, path: str, code: str, question_index: int) -> dict:
+async def one_answer(person: Participant, path: str, code: str, question_index: int, lang: str = "en") -> dict:
     """Open the room page and answer; times in seconds from asking for the page."""
+    from fmse_widgets.i18n import translator
+
     start = time.monotonic()
     kernel_id = await person.open_page(path)
     page = time.monotonic() - start
     await person.connect(kernel_id)
     states = await person.widget_states()
-    await person.press(states, "Check answer", radio_index=question_index)
+    await person.press(states, translator(lang).gettext("Check answer"), radio_index=question_index)
     while not answered(person.learner_id, code):
         await asyncio.sleep(0.05)
     return {"page": page, "recorded": time.monotonic() - start}
@@ -256,10 +260,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
+HANG_AFTER = 120.0  # seconds: a participant still waiting by then is counted as hung
+
+
 async def burst(people: list[Participant], path_for, code: str, spread_over: float = 1.0) -> list[dict]:
     async def one(i: int, person: Participant):
         await asyncio.sleep(spread_over * i / max(1, len(people)))
-        return await one_answer(person, path_for(person), code, 0)
+        try:
+            return await asyncio.wait_for(one_answer(person, path_for(person), code, 0), HANG_AFTER)
+        except (asyncio.TimeoutError, tornado.httpclient.HTTPError, OSError, RuntimeError) as exc:
+            return {"failed": f"{type(exc).__name__}: {exc}"[:200]}
     return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
 
 
@@ -276,9 +286,15 @@ def bare_kernel_mib() -> float:
 
 
 def summary(times: list[dict], alone: dict) -> dict:
-    recorded = [t["recorded"] for t in times]
-    pages = [t["page"] for t in times]
-    return {"alone_s": round(alone["recorded"], 2), "alone_page_s": round(alone["page"], 2),
+    failed = [t["failed"] for t in times if "failed" in t]
+    done = [t for t in times if "failed" not in t]
+    if not done:
+        raise RuntimeError(f"no participant got an answer saved: {failed[:3]}")
+    # A participant who never got there counts as the slowest possible in the percentiles.
+    recorded = [t["recorded"] for t in done] + [HANG_AFTER] * len(failed)
+    pages = [t["page"] for t in done] + [HANG_AFTER] * len(failed)
+    return {"failed": len(failed), "failures": failed[:5],
+            "alone_s": round(alone["recorded"], 2), "alone_page_s": round(alone["page"], 2),
             "page_p50_s": round(statistics.median(pages), 2), "page_p95_s": round(percentile(pages, 0.95), 2),
             "p50_s": round(statistics.median(recorded), 2), "p95_s": round(percentile(recorded, 0.95), 2),
             "p95_vs_alone": round(percentile(recorded, 0.95) / alone["recorded"], 2)}
@@ -298,13 +314,13 @@ async def run_course(args, env: dict, work: Path) -> dict:
         pool = sum(int(n) for n in re.findall(r"Kernel pool of .* is filled with (\d+) kernel", text)[:2])
         memory = PeakMemory(server.process.pid)
         trainer = await room_at_first_question(base, token)
+        # One participant alone, on the Welsh room page: its warm kernel comes from the other language's pool,
+        # so the room meets a full English pool (the server replaces a used warm kernel only a minute later).
         first = Participant(base)
-        await first.join(code)
-        room_path = lambda p: f"{ROOM}?learner={p.learner_id}&workshop={code}"  # noqa: E731
-        alone = await one_answer(first, room_path(first), code, 0)
+        await first.join(code, "cy")
+        alone = await one_answer(first, f"{ROOM_CY}?learner={first.learner_id}&workshop={code}", code, 0, "cy")
         await first.leave()
-        # Let the pool refill after the first participant took a kernel, so the room meets a full pool.
-        server.wait_for(r"Kernel pool of en/workshop.ipynb is filled", count=2)
+        room_path = lambda p: f"{ROOM}?learner={p.learner_id}&workshop={code}"  # noqa: E731
         people = [Participant(base) for _ in range(args.participants)]
         for person in people:
             await person.join(code)
@@ -315,6 +331,11 @@ async def run_course(args, env: dict, work: Path) -> dict:
         for person in (*people, trainer):
             await person.leave()
         await asyncio.sleep(args.cull_idle + max(1, min(60, args.cull_idle // 2)) + 8)
+        # The used warm kernels are replaced a minute after use: count once the pools are full again.
+        # (Voilà logs "filled" once at the start and once each time a used kernel has been replaced.)
+        server.wait_for(r"Kernel pool of en/workshop.ipynb is filled", count=1 + args.participants, timeout=600)
+        server.wait_for(r"Kernel pool of cy/gweithdy.ipynb is filled", count=2, timeout=600)
+        await asyncio.sleep(3)
         left = len(kernels_of(server.process.pid))
         return {**summary(times, alone), "peak_mib": round(peak), "quiz_kernel_mib": round(quiz, 1),
                 "pool": pool, "kernels_after_cull": left, "code": code}
@@ -357,19 +378,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--cull-idle", type=int, default=20, help="seconds (the server's --cull-idle)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args(argv)
     tornado.httpclient.AsyncHTTPClient.configure(None, max_clients=args.participants * 2 + 4)
     with tempfile.TemporaryDirectory(prefix="fmse-workshop-bench-") as folder:
         work = Path(folder)
-        os.environ["FMSE_DATA_DIR"] = str(work / "data")  # a records store of its own
+        if args.logs:
+            args.logs.mkdir(parents=True, exist_ok=True)
+            work = args.logs
+        os.environ["FMSE_DATA_DIR"] = str(Path(folder) / "data")  # a records store of its own
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         bare = bare_kernel_mib()
         course = asyncio.run(run_course(args, env, work))
+        print(f"fmse-course workshop: {json.dumps(course)}", flush=True)
         stock = asyncio.run(run_stock(args, {**env, "FMSE_WORKSHOP": course["code"]}, work, course["code"]))
     result = {"participants": args.participants, "machine": f"{os.cpu_count()} cores, "
               f"{round(psutil.virtual_memory().total / 2**30)} GiB", "bare_kernel_mib": round(bare, 1),
               "quiz_vs_bare": round(course["quiz_kernel_mib"] / bare, 2), "course": course, "stock_voila": stock}
-    targets = {"p95 <= 3x alone": course["p95_vs_alone"] <= 3.0,
+    targets = {"p95 <= 3x alone": course["p95_vs_alone"] <= 3.0 and course["failed"] == 0,
                "quiz kernel <= 1.25x bare": result["quiz_vs_bare"] <= 1.25,
                "kernels back to the pool size": course["kernels_after_cull"] == course["pool"]}
     result["targets_met"] = targets
@@ -378,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, label in (("alone_page_s", "one alone: page ready (s)"), ("alone_s", "one alone: answer saved (s)"), ("page_p50_s", "page ready p50 (s)"),
                        ("page_p95_s", "page ready p95 (s)"), ("p50_s", "answer saved p50 (s)"),
                        ("p95_s", "answer saved p95 (s)"), ("p95_vs_alone", "p95 / alone"),
-                       ("peak_mib", "peak memory (MiB)")):
+                       ("failed", f"hung (nothing after {HANG_AFTER:.0f} s)"), ("peak_mib", "peak memory (MiB)")):
         print(f"{label:28}{course[key]:>22}{stock[key]:>14}")
     print(f"quiz-page kernel {course['quiz_kernel_mib']} MiB; bare ipykernel {result['bare_kernel_mib']} MiB "
           f"({result['quiz_vs_bare']}x)")

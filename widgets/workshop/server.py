@@ -28,7 +28,7 @@ def pool_sizes(participants: int, lang: str) -> dict[str, int]:
             for p in pages() if p.page == PARTICIPANT_PAGE}
 
 
-def pool_config(participants: int, lang: str, *, fill_delay: float = 2.0) -> Config:
+def pool_config(participants: int, lang: str, *, fill_delay: float = 60.0) -> Config:
     config = Config()
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.default_pool_size = 0
@@ -36,8 +36,9 @@ def pool_config(participants: int, lang: str, *, fill_delay: float = 2.0) -> Con
         "default": {"pool_size": 0},
         **{path: {"pool_size": size} for path, size in pool_sizes(participants, lang).items()},
     }
-    # After a burst of joins, wait a moment before starting replacement kernels, so they do not compete
-    # with the pages being opened.
+    # Replace a used warm kernel only a minute later: starting a kernel costs one to two seconds of CPU, and 30
+    # replacements started while 30 people open the page made everyone wait (benchmarks/workshop.py: page ready
+    # p50 14 s with a 2 s delay). The pool is sized for the room, so replacements are only for latecomers.
     config.VoilaKernelManager.fill_delay = fill_delay
     return config
 

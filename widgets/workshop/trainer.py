@@ -143,7 +143,8 @@ class TrainerView(w.VBox):
 
     def _draw(self, state, people, current, events) -> None:
         tr, lang = self.tr, self.lang
-        join = tr.gettext("Join at {url} with the code").format(url=self.join_url or "…")
+        shown = self.join_url.split("?")[0]  # the QR code carries the code too; people type the short address
+        join = tr.gettext("Join at {url} with the code").format(url=shown or "…")
         qr = qr_image(self.join_url, lang) if self.join_url else ""
         self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{escape(join)}</p>'
                              f'<p class="fmse-room-code">{escape(self.code)}</p>{qr}</div>')

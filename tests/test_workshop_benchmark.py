@@ -1,0 +1,28 @@
+"""The workshop benchmark runs once, with 3 participants, so it cannot rot. Its timings are for people to read
+(docs/benchmarks.md); what is asserted is that it ran end to end: every participant's answer reached the records
+through the widgets' own messages, on the course server and on stock Voilà, and the kernels were culled back to
+the pool size after everyone left."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
+    figures = tmp_path / "workshop.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "workshop.py"), "--participants", "3",
+                           "--cull-idle", "10", "--json", str(figures)],
+                          capture_output=True, text=True, timeout=900)
+    assert "Workshop benchmark: 3 participants" in done.stdout, done.stdout + done.stderr
+    result = json.loads(figures.read_text())
+    for server in ("course", "stock_voila"):
+        for key in ("alone_s", "p50_s", "p95_s", "peak_mib"):
+            assert result[server][key] > 0, (server, key)
+    assert result["course"]["pool"] == 3 + 2  # the room's language, and two in the other
+    assert result["course"]["kernels_after_cull"] == result["course"]["pool"]
+    assert result["bare_kernel_mib"] > 0 and result["quiz_vs_bare"] > 0
+    assert "p95 / alone" in done.stdout and "target kernels back to the pool size: met" in done.stdout
