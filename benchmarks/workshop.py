@@ -304,7 +304,7 @@ async def run_course(args, env: dict, work: Path) -> dict:
     port = free_port()
     server = Server([sys.executable, "-m", "fmse_widgets.cli", "workshop", "--bind", "127.0.0.1", "--port",
                      str(port), "--no-browser", "--participants", str(args.participants), "--cull-idle",
-                     str(args.cull_idle)], env, work / "workshop.log")
+                     str(args.cull_idle), "--refill-delay", str(args.refill_delay)], env, work / "workshop.log")
     base = f"http://127.0.0.1:{port}"
     try:
         server.wait_for(r"Kernel pool of .* is filled", count=2)
@@ -377,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--cull-idle", type=int, default=20, help="seconds (the server's --cull-idle)")
+    parser.add_argument("--refill-delay", type=int, default=60, help="seconds (the server's --refill-delay)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args(argv)

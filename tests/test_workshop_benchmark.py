@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
     figures = tmp_path / "workshop.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "workshop.py"), "--participants", "3",
-                           "--cull-idle", "10", "--json", str(figures)],
+                           "--cull-idle", "5", "--refill-delay", "5", "--json", str(figures)],
                           capture_output=True, text=True, timeout=900)
     assert "Workshop benchmark: 3 participants" in done.stdout, done.stdout + done.stderr
     result = json.loads(figures.read_text())

@@ -257,3 +257,18 @@ def test_the_room_state_starts_before_the_first_question(workshop):
         assert store.room(workshop.code).question == -1
     finally:
         store.close()
+
+
+def test_a_foreign_host_name_is_refused_even_with_the_code(workshop, participant):
+    """DNS rebinding: a page whose own name points at the laptop must not reach the workshop either."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", int(workshop.base.rsplit(":", 1)[1]), timeout=60)
+    try:
+        for path in ("/workshop/join", MODULE):
+            conn.request("GET", path, headers={"Host": "evil.example", "Cookie": participant.cookie_header()})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 403, path
+    finally:
+        conn.close()

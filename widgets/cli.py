@@ -71,32 +71,20 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def cmd_content(args: argparse.Namespace) -> int:
     from .content import translation
-    from .content.course_text import course_text
     from .content.errors import ContentError
-    from .content.loader import load_all
-    from .content.services import services
 
     if args.action == "check":
-        from .content.phrases import load_all_phrases
-        from .course import PageError, pages
-        from .dashboard.checklist import load_checklist
-        from .glossary import terms as glossary_terms
-        from .letter.data import letter_text
+        from .check import validate_content
+        from .course import PageError
 
         try:
-            found = services()
-            exercises = load_all()
-            course_text()
-            letter_text()
-            load_checklist()
-            terms = glossary_terms()
-            load_all_phrases()
-            every_page = pages()
+            counts = validate_content()  # shared with `fmse-course check`
         except (ContentError, PageError) as exc:
             print(f"Problem: {exc}", file=sys.stderr)
             return 1
-        print(f"Content is valid: {len(exercises)} exercises, {len(found)} services, {len(every_page)} pages, "
-              f"{len(terms)} glossary terms, the course text, the letter, the checklist and the phrase lists.")
+        print(f"Content is valid: {counts['exercises']} exercises, {counts['services']} services, "
+              f"{counts['pages']} pages, {counts['terms']} glossary terms, the course text, the letter, the "
+              "checklist, the phrase lists and the workshop questions.")
         return 0
     if args.action == "stamp":
         added = translation.stamp()
@@ -225,6 +213,16 @@ def parser() -> argparse.ArgumentParser:
     from .cases.command import configure as configure_cases
     configure_cases(cases)
     cases.set_defaults(func=cmd_cases)
+
+    check = sub.add_parser("check", help="before a workshop: check the installation and open every page once",
+                           description="Check the installation (Python packages, Voila's version, the page "
+                                       "template, the Welsh catalogue, every content file, the case data, the "
+                                       "learner records, a free port), then open every page once on a spare "
+                                       "port of 127.0.0.1. Each problem is said in plain words with what to do. "
+                                       "Exit status 0 when all is well, 1 when there is a problem.")
+    from .check import command as check_command, configure as configure_check
+    configure_check(check, port_type=_port)
+    check.set_defaults(func=check_command)
 
     from .records.commands import add_parser as add_records_parser
     add_records_parser(sub)  # fmse-course records ...: the code is in widgets/records/commands.py

@@ -30,12 +30,17 @@ class CoursePage:
         return with_learner(href, self.identity.learner_id, self.identity.workshop)
 
     def header(self) -> w.VBox:
-        """Navigation links, then this page's progress (for pages with exercises)."""
+        """Navigation links, then this page's progress (for pages with exercises).
+
+        The navigation also carries, as inert JSON, the other language's names and terms that this page's
+        prose may use: the course template marks them with their own `lang` (see other_language.py).
+        """
+        from .other_language import phrases_script
         from .page import nav_html
         from .records.progress import page_exercises
         from .records.progress_view import ProgressView
 
-        parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link))]
+        parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link) + phrases_script(self.lang))]
         if page_exercises().get(self.page):
             parts.append(ProgressView(self.page, self.lang, self.recorder))
         box = w.VBox(parts)
@@ -49,7 +54,16 @@ class CoursePage:
         return CertificateView(self.lang, self.learner_id, recorder=self.recorder)
 
 
+def wait_for_visitor() -> None:
+    """In a warm (preheated) Voilà kernel, wait here until someone opens the page: only then is its address, and
+    so who is learning, known. Everywhere else this returns at once (see voila_request.py)."""
+    from .voila_request import wait_for_request
+
+    wait_for_request()
+
+
 def start_page(page: str, lang: str) -> CoursePage:
     if lang not in ("en", "cy"):
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+    wait_for_visitor()
     return CoursePage(page, lang)

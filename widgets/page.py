@@ -14,6 +14,7 @@ from .content.services import Service, services
 from .i18n import translator
 
 LANGS = ("en", "cy")
+ACCESSIBILITY_PAGE = "accessibility"   # notebooks/en/accessibility.ipynb and its Welsh twin
 
 
 def _check_lang(lang: str) -> None:
@@ -140,6 +141,10 @@ def nav_html(page: str, lang: str, link=lambda href: href) -> str:
             links.append(a(sequence[i - 1].path, f"← {_esc(previous)}: {_esc(sequence[i - 1].title)}", ' rel="prev"'))
         if i + 1 < len(sequence):
             links.append(a(sequence[i + 1].path, f"{_esc(following)}: {_esc(sequence[i + 1].title)} →", ' rel="next"'))
+    # Every page reaches the accessibility statement, as UK public-sector sites link it from every page.
+    statement = next((p for p in everything if p.page == ACCESSIBILITY_PAGE and p.lang == lang), None)
+    if statement is not None and statement is not here:
+        links.append(a(statement.path, _esc(statement.title)))
     label = tr.gettext("Course pages")
     return (f'<nav class="fmse-nav" aria-label="{_esc(label)}"><ul>'
             + "".join(f"<li>{item}</li>" for item in links) + "</ul></nav>")

@@ -4,10 +4,12 @@ Differences from stock `voila notebooks/`:
 - `/` and the file-tree pages redirect to the landing page; the contents API (a listing of every file) is off;
 - the template is the course's `fmse` and cannot be swapped from the URL (`?template=`) or the theme changed;
 - it listens on 127.0.0.1 only, on exactly the port asked for (no silent move to another port);
-- idle kernels are culled, because Voilà never shuts a kernel down when a tab closes (voila#1458).
+- idle kernels are culled, because Voilà never shuts a kernel down when a tab closes (voila#1458);
+- a request sent to a host name other than this computer's own is refused (DNS rebinding).
 """
 from __future__ import annotations
 
+import inspect
 import os
 import webbrowser
 
@@ -27,20 +29,56 @@ class RedirectToLanding(tornado.web.RequestHandler):
         self.redirect(url_path_join(self.settings.get("base_url", "/"), LANDING))
 
 
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def request_host(handler: tornado.web.RequestHandler) -> str:
+    """The host name a request was sent to (its Host header without the port), lower case."""
+    host = (handler.request.host or "").lower()
+    if host.startswith("["):
+        return host[1:].split("]")[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_checked(cls: type, allowed: frozenset[str]) -> type:
+    """`cls` refusing (403) any request sent to a host name not in `allowed`.
+
+    Voilà answers whatever Host a request names (`allow_remote_access`), so a web page whose own name has been
+    pointed at 127.0.0.1 (DNS rebinding) could otherwise read course pages in the user's browser, the
+    dashboard's staff records included. The class keeps its name: the workshop gate decides by it.
+    """
+    async def prepare(self):
+        if request_host(self) not in allowed:
+            raise tornado.web.HTTPError(403, "unexpected Host header")
+        result = super(checked, self).prepare()
+        if inspect.isawaitable(result):
+            await result
+
+    checked = type(cls.__name__, (cls,), {"prepare": prepare, "__doc__": cls.__doc__,
+                                         "__module__": cls.__module__})
+    return checked
+
+
 class CourseVoila(Voila):
     """Voilà with the course's front door; everything else is stock Voilà."""
 
     start_path = LANDING  # what the browser opens; set from --lang
 
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names requests may be sent to: this computer's own names only."""
+        return LOCAL_NAMES
+
     def init_handlers(self):
         handlers = [h for h in super().init_handlers()
                     if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)]
-        return [
+        handlers = [
             (self.server_url, RedirectToLanding),
             (url_path_join(self.server_url, r"/voila/tree(.*)"), RedirectToLanding),
             (url_path_join(self.server_url, r"/voila/render/?"), RedirectToLanding),
             *handlers,
         ]
+        allowed = self.allowed_hosts()
+        return [(pattern, host_checked(cls, allowed), *rest) for pattern, cls, *rest in handlers]
 
     def launch_browser(self):
         url = url_path_join(self.connection_url, self.base_url, self.start_path)

@@ -5,42 +5,18 @@ AA violation and nothing serious or critical among its best practices; every con
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from exercise_keys import complete
 from fmse_widgets.content.loader import load
 from fmse_widgets.i18n import translator
+from pagekit import AXE, CONTROLS_JS, axe_failures, run_axe
 from test_gallery import gallery_ids, open_gallery
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"}
-SERIOUS = {"serious", "critical"}
 MIN_TARGET = 24
-
-# Every control on the page that a learner can operate, with its box and accessible name. Links inside a
-# sentence are exempt from the target size (WCAG 2.5.8 "inline" exception), so only links that stand on their
-# own (not display:inline) are measured. Visually hidden helpers (.fmse-sr-only) hold no controls.
-CONTROLS_JS = """() => {
-    const found = [];
-    const selector = 'button, input:not([type=hidden]), select, textarea, a[href], [role=button], [tabindex="0"]';
-    for (const el of document.querySelectorAll(selector)) {
-        const style = getComputedStyle(el);
-        if (!el.getClientRects().length || style.visibility === 'hidden' || el.closest('[hidden]')) continue;
-        if (el.tagName === 'A' && style.display === 'inline' && !el.closest('.fmse-exercise')) continue;
-        const box = el.getBoundingClientRect();
-        const where = el.closest('.fmse-exercise');
-        found.push({tag: el.tagName, type: el.type || '', cls: String(el.className || ''),
-                    text: (el.textContent || el.value || '').trim().slice(0, 40),
-                    exercise: where ? [...document.querySelectorAll('.fmse-exercise')].indexOf(where) : -1,
-                    width: box.width, height: box.height});
-    }
-    return found;
-}"""
 
 
 def answer_everything(page, lang: str) -> None:
@@ -52,15 +28,6 @@ def answer_everything(page, lang: str) -> None:
 def too_small(page) -> list[dict]:
     # The skip link is moved off screen until focused, but keeps its size: it is measured too.
     return [c for c in page.evaluate(CONTROLS_JS) if c["width"] < MIN_TARGET or c["height"] < MIN_TARGET]
-
-
-def run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
-        const result = await axe.run(document);
-        return result.violations.map(v => ({id: v.id, impact: v.impact, tags: v.tags, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
-    }""")
 
 
 def test_axe_core_is_installed():
@@ -89,9 +56,7 @@ def test_axe_finds_no_wcag_violations_after_answering(visit, course_server, lang
     answer_everything(page, lang)
     # Wait for the last announcements to settle, then check the page as a learner now has it.
     page.wait_for_timeout(300)
-    violations = run_axe(page)
-    wcag = [x for x in violations if WCAG_TAGS & set(x["tags"])]
-    serious = [x for x in violations if "best-practice" in x["tags"] and x["impact"] in SERIOUS]
+    wcag, serious = axe_failures(run_axe(page))
     assert wcag == [], json.dumps(wcag, indent=1, ensure_ascii=False)
     assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
     assert page.evaluate("document.documentElement.lang") == lang

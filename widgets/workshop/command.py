@@ -43,6 +43,9 @@ def add_parser(sub) -> None:
     workshop.add_argument("--bind", default="0.0.0.0", metavar="ADDRESS",
                           help="the network address to listen on (default 0.0.0.0: every network this laptop "
                                "is on; 127.0.0.1 to try it on this laptop alone)")
+    workshop.add_argument("--refill-delay", type=int, default=60, metavar="SECONDS",
+                          help="wait this long before replacing a page made ready in advance once someone has "
+                               "used it (default 60), so that replacements do not slow the room while it joins")
     workshop.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
                           help="close a page's Python process after this many idle seconds once its tab has "
                                "closed (default 600)")
@@ -85,6 +88,6 @@ def run(args: argparse.Namespace) -> int:
         sys.exit(f"fmse-course: {exc}")
     room = Room(code, new_trainer_token(), args.lang)
     run_workshop(room, args.port, bind=args.bind, participants=args.participants,
-                 open_browser=not args.no_browser, cull_idle=args.cull_idle,
+                 open_browser=not args.no_browser, cull_idle=args.cull_idle, refill_delay=args.refill_delay,
                  cull_interval=max(1, min(60, args.cull_idle // 2)))
     return 0

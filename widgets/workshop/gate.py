@@ -294,16 +294,19 @@ class RedirectToRoom(tornado.web.RequestHandler):
         self.redirect(url_path_join(self.room.base_url, "workshop/join"))
 
 
-def gated_handlers(handlers: list, room: Room, redirect_class: type) -> list:
-    """The server's handlers behind the room's gate, with the workshop's own pages first."""
+def gated_handlers(handlers: list, room: Room, redirect_name: str, allowed_hosts: frozenset[str]) -> list:
+    """The server's handlers (already refusing foreign Host names) behind the room's gate, with the workshop's
+    own pages first."""
+    from ..server import host_checked
+
     base = room.base_url
     wrapped = []
     for spec in handlers:
         pattern, cls, *rest = spec
-        if cls is redirect_class:
-            wrapped.append((pattern, RedirectToRoom, {"room": room}))
+        if cls.__name__ == redirect_name:
+            wrapped.append((pattern, host_checked(RedirectToRoom, allowed_hosts), {"room": room}))
         else:
-            wrapped.append((pattern, gate(cls, room), *rest))
-    return [(url_path_join(base, "workshop/join"), JoinHandler, {"room": room}),
-            (url_path_join(base, "workshop/trainer"), TrainerHandler, {"room": room}),
+            wrapped.append((pattern, host_checked(gate(cls, room), allowed_hosts), *rest))  # host first
+    return [(url_path_join(base, "workshop/join"), host_checked(JoinHandler, allowed_hosts), {"room": room}),
+            (url_path_join(base, "workshop/trainer"), host_checked(TrainerHandler, allowed_hosts), {"room": room}),
             *wrapped]

@@ -10,15 +10,16 @@ and idle kernels are culled.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import webbrowser
 
 from traitlets.config import Config
 
 from ..course import pages
-from ..server import LANDING, CourseVoila, RedirectToLanding, use_course_template, voila_argv
+from ..server import LANDING, LOCAL_NAMES, CourseVoila, RedirectToLanding, use_course_template, voila_argv
 from .gate import Room, gated_handlers
-from .room import ENV_CODE, ENV_JOIN_URL, PARTICIPANT_PAGE, join_url, network_addresses
+from .room import ENV_CODE, ENV_JOIN_URL, PARTICIPANT_PAGE, join_url, local_addresses, network_addresses
 
 
 def pool_sizes(participants: int, lang: str) -> dict[str, int]:
@@ -48,9 +49,14 @@ class WorkshopVoila(CourseVoila):
 
     room: Room | None = None
 
+    def allowed_hosts(self) -> frozenset[str]:
+        """This laptop's own names and every address it has on any network (participants use those)."""
+        name = socket.gethostname().lower()
+        return LOCAL_NAMES | local_addresses() | {name, f"{name}.local"}
+
     def init_handlers(self):
         assert self.room is not None, "WorkshopVoila.room must be set before the server starts"
-        return gated_handlers(super().init_handlers(), self.room, RedirectToLanding)
+        return gated_handlers(super().init_handlers(), self.room, RedirectToLanding.__name__, self.allowed_hosts())
 
     def launch_browser(self):
         assert self.room is not None
@@ -90,7 +96,7 @@ def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout
 
 
 def run_workshop(room: Room, port: int, *, bind: str, participants: int, open_browser: bool,
-                 cull_idle: int, cull_interval: int) -> None:
+                 cull_idle: int, cull_interval: int, refill_delay: float = 60.0) -> None:
     use_course_template()
     url = announce(room, port, bind, participants)
     # Every kernel inherits these: the pages find their workshop (never the trainer token) here.
@@ -101,4 +107,4 @@ def run_workshop(room: Room, port: int, *, bind: str, participants: int, open_br
     WorkshopVoila.room = room
     WorkshopVoila.start_path = LANDING
     argv = voila_argv(port, cull_idle=cull_idle, cull_interval=cull_interval, open_browser=open_browser, ip=bind)
-    WorkshopVoila.launch_instance(argv=argv, config=pool_config(participants, room.lang))
+    WorkshopVoila.launch_instance(argv=argv, config=pool_config(participants, room.lang, fill_delay=refill_delay))

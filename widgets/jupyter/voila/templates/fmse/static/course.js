@@ -21,6 +21,11 @@
  *                       its Lumino shell, so a wrapping <main> would end up empty), skip link first.
  *  - Voilà's English per-cell error sentence -> the course message in the page's language
  *    (the template already does this on the server; this catches outputs rendered in the browser).
+ *  - Names and terms of the other language in the page's text (the list the page header carries in
+ *    script.fmse-other-language, from widgets/other_language.py) -> <span lang="en|cy">, outside form
+ *    controls and their plain-text labels.
+ *  - A table (or pre) wider than its column scrolls inside itself (course.css): while it does, it is
+ *    focusable (tabindex="0") so that keyboard users can scroll it too (WCAG 2.1.1).
  *  - When the page has finished rendering (see isRendered / checkReady), sets
  *    <html data-fmse-ready="true"> and fires the "fmse:ready" event on document (for tests).
  */
@@ -289,15 +294,101 @@
     }
   }
 
-  /* Links whose text is their address: print.css would otherwise print the URL twice. */
+  /* Links whose text is their address (with or without https:// and a final slash): the print
+     stylesheet would otherwise print the address twice. */
+  function bareAddress(text) {
+    return text.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+  }
+
   function markBareUrls(root) {
     each(root, "#rendered_cells a[href]", function (a) {
       if (!a.classList.contains("fmse-bare-url") &&
-          a.textContent.trim().replace(/\/$/, "") === a.getAttribute("href").replace(/\/$/, "")) {
+          bareAddress(a.textContent) === bareAddress(a.getAttribute("href"))) {
         a.classList.add("fmse-bare-url");
       }
     });
   }
+
+  /* The other language's names in the rendered text get their own lang (WCAG 3.1.2 Language of Parts). */
+  var OTHER_SKIP = "script, style, textarea, select, option, label, button, code, pre, [contenteditable], " +
+    ".widget-radio-box, .widget-checkbox, .fmse-other-lang";
+  var otherLanguage = null;
+
+  function otherPhrases() {
+    if (otherLanguage) {
+      return otherLanguage;
+    }
+    var el = document.querySelector("script.fmse-other-language");
+    if (!el) {
+      return null;
+    }
+    try {
+      var data = JSON.parse(el.textContent);
+      var escaped = data.phrases.map(function (p) {
+        return p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      });
+      // Whole words only (no letter or digit either side), longest phrase first.
+      otherLanguage = {
+        lang: data.lang,
+        pattern: new RegExp("(^|[^\\p{L}\\p{N}])(" + escaped.join("|") + ")(?![\\p{L}\\p{N}])", "u")
+      };
+    } catch (e) {
+      otherLanguage = null;
+    }
+    return otherLanguage;
+  }
+
+  function markOtherLanguage() {
+    var other = otherPhrases();
+    var cells = document.getElementById("rendered_cells");
+    if (!other || !cells) {
+      return;
+    }
+    var walker = document.createTreeWalker(cells, NodeFilter.SHOW_TEXT);
+    var found = [];
+    var node;
+    while ((node = walker.nextNode())) {
+      var parent = node.parentElement;
+      if (!parent || !other.pattern.test(node.nodeValue) || parent.closest(OTHER_SKIP)) {
+        continue;
+      }
+      var within = parent.closest("[lang]");
+      if (within && within.getAttribute("lang") === other.lang) {
+        continue;
+      }
+      found.push(node);
+    }
+    found.forEach(function (text) {
+      var m;
+      while ((m = other.pattern.exec(text.nodeValue))) {
+        var start = m.index + m[1].length;
+        var phrase = text.splitText(start);
+        text = phrase.splitText(m[2].length);
+        var span = document.createElement("span");
+        span.className = "fmse-other-lang";
+        span.setAttribute("lang", other.lang);
+        phrase.parentNode.insertBefore(span, phrase);
+        span.appendChild(phrase);
+      }
+    });
+  }
+
+  /* Wide tables scroll sideways inside themselves: make the ones that scroll now reachable by keyboard. */
+  function fixScrollers() {
+    each(document, "#rendered_cells table, #rendered_cells pre", function (el) {
+      var style = getComputedStyle(el);
+      var scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") &&
+        el.scrollWidth > el.clientWidth + 1 && !el.querySelector("a[href], button, input, select, textarea");
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-fmse-scroller", "true");
+      } else if (!scrolls && el.getAttribute("data-fmse-scroller") === "true") {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-fmse-scroller");
+      }
+    });
+  }
+  window.addEventListener("resize", function () { fixScrollers(); });
 
   function fix(root) {
     root = root || document;
@@ -314,6 +405,8 @@
     fixRadioGroups(root);
     fixErrors(root);
     markBareUrls(root);
+    markOtherLanguage();
+    fixScrollers();
     fixLandmarks();
     checkReady();
   }

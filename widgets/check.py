@@ -1,0 +1,541 @@
+"""`fmse-course check`: what a trainer runs before a workshop.
+
+It checks the installation (Python and its packages, Voilà's version, the course's page template, the Welsh
+interface catalogue, every content file, the case data, the learner records, a free port), then starts the
+course server on a spare port of 127.0.0.1 and opens every page once, as a browser would ask for it. Each
+problem is said in plain words with what to do, in English or in Welsh (`--lang`). Exit status 0 when all is
+well, 1 when there is a problem.
+
+The check's own sentences are kept here as English/Welsh pairs rather than in the gettext catalogue, because
+the catalogue is one of the things it checks: a trainer with a damaged catalogue still gets the report in
+Welsh. The Welsh is draft (written by the course team, awaiting review by a Welsh speaker), like other team
+Welsh. Details quoted from other parts of the course (a content file's problem, for instance) are in English.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import PACKAGE, template_dir
+
+NEEDED_PYTHON = (3, 11)
+FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
+TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "static/course.css",
+                  "static/course.js")
+IMPORT_NAMES = {"pyyaml": "yaml", "fpdf2": "fpdf", "python-docx": "docx", "jupyter-server": "jupyter_server"}
+PAGE_TIMEOUT = 120
+SERVER_START_TIMEOUT = 120
+
+# Every sentence the check says, as (English, Welsh draft). {names} are filled in with str.format.
+SAY: dict[str, tuple[str, str]] = {
+    "title": ("Checking the course before a workshop (fmse-course check)",
+              "Yn gwirio'r cwrs cyn gweithdy (fmse-course check)"),
+    "ok": ("ok", "iawn"),
+    "problem": ("PROBLEM", "PROBLEM"),
+    "what_to_do": ("What to do:", "Beth i'w wneud:"),
+    "python_ok": ("Python {version}", "Python {version}"),
+    "python_old": ("Python {version} is too old: the course needs {needed} or newer.",
+                   "Mae Python {version} yn rhy hen: mae angen {needed} neu'n fwy newydd ar y cwrs."),
+    "python_fix": ("Install Python {needed} or newer, then run scripts/start again.",
+                   "Gosodwch Python {needed} neu'n fwy newydd, yna rhedwch scripts/start eto."),
+    "packages_ok": ("Python packages: {n} installed, each at a version the course supports",
+                    "Pecynnau Python: {n} wedi'u gosod, pob un mewn fersiwn y mae'r cwrs yn ei chefnogi"),
+    "package_missing": ("The Python package {name} is missing.", "Mae'r pecyn Python {name} ar goll."),
+    "package_version": ("The Python package {name} is version {found}; the course needs {wanted}.",
+                        "Fersiwn {found} o'r pecyn Python {name} sydd yma; mae angen {wanted} ar y cwrs."),
+    "package_broken": ("The Python package {name} is installed but cannot be loaded: {detail}",
+                       "Mae'r pecyn Python {name} wedi'i osod ond nid oes modd ei lwytho: {detail}"),
+    "package_fix": ("In the course folder run: .venv/bin/pip install -e .   (or run scripts/start)",
+                    "Yn ffolder y cwrs rhedwch: .venv/bin/pip install -e .   (neu rhedwch scripts/start)"),
+    "voila_ok": ("Voilà {version} (0.5.6 or newer: the flaw CVE-2024-30265 is fixed)",
+                 "Voilà {version} (0.5.6 neu'n fwy newydd: mae'r gwall CVE-2024-30265 wedi'i drwsio)"),
+    "voila_old": ("Voilà {version} is too old: releases before 0.5.6 let a visitor read files on this computer "
+                  "(CVE-2024-30265).",
+                  "Mae Voilà {version} yn rhy hen: mae fersiynau cyn 0.5.6 yn gadael i ymwelydd ddarllen ffeiliau "
+                  "ar y cyfrifiadur hwn (CVE-2024-30265)."),
+    "template_ok": ("The course's page template", "Templed tudalennau'r cwrs"),
+    "template_missing": ("The course's page template is incomplete: {path} is missing.",
+                         "Mae templed tudalennau'r cwrs yn anghyflawn: mae {path} ar goll."),
+    "restore_fix": ("Restore the file from the course's repository (git checkout -- {path}), or download the "
+                    "course again.",
+                    "Adferwch y ffeil o ystorfa'r cwrs (git checkout -- {path}), neu lawrlwythwch y cwrs eto."),
+    "catalogue_ok": ("The Welsh interface catalogue is complete", "Mae catalog Cymraeg y rhyngwyneb yn gyflawn"),
+    "catalogue_broken": ("The Welsh interface catalogue {path} cannot be used: {detail}",
+                         "Nid oes modd defnyddio catalog Cymraeg y rhyngwyneb {path}: {detail}"),
+    "catalogue_incomplete": ("The Welsh interface catalogue {path} is incomplete ({n} problems), e.g. {detail}",
+                             "Mae catalog Cymraeg y rhyngwyneb {path} yn anghyflawn ({n} problem), e.e. {detail}"),
+    "catalogue_fix": ("Add the missing Welsh to {path} (`fmse-course i18n check` lists every gap).",
+                      "Ychwanegwch y Gymraeg sydd ar goll at {path} (mae `fmse-course i18n check` yn rhestru pob "
+                      "bwlch)."),
+    "content_ok": ("Course content: {exercises} exercises, {services} services, {pages} pages, {terms} glossary "
+                   "terms, the course text, the letter, the checklist and the phrase lists",
+                   "Cynnwys y cwrs: {exercises} ymarfer, {services} gwasanaeth, {pages} tudalen, {terms} term "
+                   "geirfa, testun y cwrs, y llythyr, y rhestr wirio a'r rhestrau ymadroddion"),
+    "content_broken": ("A course content file has a mistake: {detail}",
+                       "Mae camgymeriad mewn ffeil cynnwys y cwrs: {detail}"),
+    "content_fix": ("Correct the file named above (the message names the item and the field), then run "
+                    "`fmse-course content check` again.",
+                    "Cywirwch y ffeil a enwir uchod (mae'r neges yn enwi'r eitem a'r maes), yna rhedwch "
+                    "`fmse-course content check` eto."),
+    "cases_ok": ("Case data: {rows} synthetic cases ({path})", "Data achosion: {rows} achos synthetig ({path})"),
+    "cases_broken": ("The case data cannot be used: {detail}", "Nid oes modd defnyddio'r data achosion: {detail}"),
+    "cases_fix": ("Restore data/cases/sample.csv from the course's repository (git checkout -- "
+                  "data/cases/sample.csv), or make a new file with `fmse-course cases generate`.",
+                  "Adferwch data/cases/sample.csv o ystorfa'r cwrs (git checkout -- data/cases/sample.csv), neu "
+                  "gwnewch ffeil newydd gyda `fmse-course cases generate`."),
+    "records_ok": ("Learner records: {path} can be read and written",
+                   "Cofnodion dysgwyr: gellir darllen ac ysgrifennu {path}"),
+    "records_broken": ("The learner records cannot be used: {detail}",
+                       "Nid oes modd defnyddio cofnodion y dysgwyr: {detail}"),
+    "records_fix": ("Set FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer.",
+                    "Gosodwch FMSE_DATA_DIR i ffolder y gallwch ysgrifennu iddo, neu gofynnwch i bwy bynnag sy'n "
+                    "gofalu am y cyfrifiadur hwn."),
+    "port_ok": ("Port {port} on 127.0.0.1 is free for the course",
+                "Mae porth {port} ar 127.0.0.1 yn rhydd i'r cwrs"),
+    "port_busy": ("Port {port} on 127.0.0.1 is already in use (perhaps the course is already running).",
+                  "Mae porth {port} ar 127.0.0.1 eisoes yn cael ei ddefnyddio (efallai bod y cwrs eisoes yn "
+                  "rhedeg)."),
+    "port_fix": ("Stop the other program, or start the course on another port: fmse-course serve --port {other}",
+                 "Stopiwch y rhaglen arall, neu dechreuwch y cwrs ar borth arall: fmse-course serve --port {other}"),
+    "render_ok": ("Every page opens without an error: {n} pages in {seconds} s",
+                  "Mae pob tudalen yn agor heb wall: {n} tudalen mewn {seconds} eiliad"),
+    "render_skipped": ("Pages not opened (--no-render)", "Ni agorwyd y tudalennau (--no-render)"),
+    "render_error": ("The page {path} shows an error when it opens.",
+                     "Mae'r dudalen {path} yn dangos gwall pan fydd yn agor."),
+    "render_status": ("The page {path} did not open: the server answered {status}.",
+                      "Ni agorodd y dudalen {path}: atebodd y gweinydd {status}."),
+    "render_slow": ("The page {path} did not open within {seconds} seconds.",
+                    "Ni agorodd y dudalen {path} o fewn {seconds} eiliad."),
+    "render_fix": ("Open notebooks/{path} in JupyterLab (fmse-course lab) and run all its cells to see the error; "
+                   "a problem reported above may be the cause.",
+                   "Agorwch notebooks/{path} yn JupyterLab (fmse-course lab) a rhedwch ei holl gelloedd i weld y "
+                   "gwall; gall problem a nodir uchod fod yn achos."),
+    "server_broken": ("The course server did not start: {detail}", "Ni ddechreuodd gweinydd y cwrs: {detail}"),
+    "server_fix": ("Fix the problems above first; if none is shown, run `fmse-course serve` to see what it says.",
+                   "Datryswch y problemau uchod yn gyntaf; os nad oes un, rhedwch `fmse-course serve` i weld beth "
+                   "mae'n ei ddweud."),
+    "check_failed": ("The check of {what} could not finish: {detail}",
+                     "Ni allai'r gwiriad o {what} orffen: {detail}"),
+    "check_failed_fix": ("Run scripts/start again to repair the installation, then run this check again.",
+                         "Rhedwch scripts/start eto i drwsio'r gosodiad, yna rhedwch y gwiriad hwn eto."),
+    "all_well": ("Everything is ready for the workshop.", "Mae popeth yn barod ar gyfer y gweithdy."),
+    "problems": ("Problems to fix before the workshop: {n}.", "Problemau i'w datrys cyn y gweithdy: {n}."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    text: str
+    fix: str | None = None
+
+
+class Say:
+    """The check's sentences in one language."""
+
+    def __init__(self, lang: str):
+        if lang not in ("en", "cy"):
+            raise ValueError(f"unknown language {lang!r}: use 'en' or 'cy'")
+        self.lang = lang
+
+    def __call__(self, key: str, **values) -> str:
+        english, welsh = SAY[key]
+        return (welsh if self.lang == "cy" else english).format(**values)
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 600 else text[:600] + " …"
+
+
+# ---- the installation -----------------------------------------------------------------------------------
+
+def check_python(say: Say) -> list[Finding]:
+    found = ".".join(str(n) for n in sys.version_info[:3])
+    needed = ".".join(str(n) for n in NEEDED_PYTHON)
+    if sys.version_info[:2] < NEEDED_PYTHON:
+        return [Finding(False, say("python_old", version=found, needed=needed), say("python_fix", needed=needed))]
+    return [Finding(True, say("python_ok", version=found))]
+
+
+def requirements() -> list[str]:
+    """The course's runtime requirements: from pyproject.toml beside the package, else the installed metadata."""
+    pyproject = PACKAGE.parent / "pyproject.toml"
+    if pyproject.is_file():
+        return list(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"])
+    from importlib.metadata import requires
+
+    return [r for r in (requires("fmse-course") or []) if "extra ==" not in r]
+
+
+def check_packages(say: Say) -> list[Finding]:
+    import importlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import Requirement
+
+    findings = []
+    wanted = [Requirement(r) for r in requirements()]
+    for req in wanted:
+        try:
+            found = version(req.name)
+        except PackageNotFoundError:
+            findings.append(Finding(False, say("package_missing", name=req.name), say("package_fix")))
+            continue
+        if req.specifier and not req.specifier.contains(found, prereleases=True):
+            findings.append(Finding(False, say("package_version", name=req.name, found=found,
+                                               wanted=str(req.specifier)), say("package_fix")))
+            continue
+        module = IMPORT_NAMES.get(req.name.lower(), req.name.lower().replace("-", "_"))
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # an installed package that will not load: say why
+            findings.append(Finding(False, say("package_broken", name=req.name, detail=_short(exc)),
+                                    say("package_fix")))
+    return findings or [Finding(True, say("packages_ok", n=len(wanted)))]
+
+
+def check_voila(say: Say) -> list[Finding]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("voila")
+    except PackageNotFoundError:
+        return [Finding(False, say("package_missing", name="voila"), say("package_fix"))]
+    if _version_tuple(found) < FIXED_VOILA:
+        return [Finding(False, say("voila_old", version=found), say("package_fix"))]
+    return [Finding(True, say("voila_ok", version=found))]
+
+
+def check_template(say: Say) -> list[Finding]:
+    folder = template_dir() / "voila" / "templates" / "fmse"
+    findings = []
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        if not path.is_file():
+            shown = _shown_path(path)
+            findings.append(Finding(False, say("template_missing", path=shown), say("restore_fix", path=shown)))
+    return findings or [Finding(True, say("template_ok"))]
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the trainer would type it from the course folder, when it is inside it."""
+    try:
+        return path.resolve().relative_to(PACKAGE.parent.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_catalogue(say: Say, locale_folder: Path | None = None) -> list[Finding]:
+    from .i18n import CatalogueError, _compile, catalogue_path
+    from .i18n_tools import check_welsh
+
+    po = catalogue_path("cy", locale_folder)
+    shown = _shown_path(po)
+    try:
+        _compile(po)
+    except CatalogueError as exc:
+        return [Finding(False, say("catalogue_broken", path=shown, detail=_short(exc)), say("restore_fix", path=shown))]
+    gaps = check_welsh(po)
+    if gaps:
+        return [Finding(False, say("catalogue_incomplete", path=shown, n=len(gaps), detail=gaps[0]),
+                        say("catalogue_fix", path=shown))]
+    return [Finding(True, say("catalogue_ok"))]
+
+
+def validate_content() -> dict[str, int]:
+    """Load and validate every content file; raises ContentError or PageError naming the file and field.
+
+    Shared by `fmse-course content check` and `fmse-course check`."""
+    from .content.course_text import course_text
+    from .content.loader import load_all
+    from .content.phrases import load_all_phrases
+    from .content.services import services
+    from .course import pages
+    from .dashboard.checklist import load_checklist
+    from .glossary import terms as glossary_terms
+    from .letter.data import letter_text
+    from .workshop.room import questions
+
+    found = services()
+    exercises = load_all()
+    course_text()
+    letter_text()
+    load_checklist()
+    terms = glossary_terms()
+    load_all_phrases()
+    questions()  # the workshop's question list (data/workshop.yaml)
+    every_page = pages()
+    return {"exercises": len(exercises), "services": len(found), "pages": len(every_page), "terms": len(terms)}
+
+
+def check_content(say: Say) -> list[Finding]:
+    from .content.errors import ContentError
+    from .course import PageError
+
+    try:
+        counts = validate_content()
+    except (ContentError, PageError) as exc:
+        return [Finding(False, say("content_broken", detail=_short(exc)), say("content_fix"))]
+    return [Finding(True, say("content_ok", **counts))]
+
+
+def check_cases(say: Say) -> list[Finding]:
+    from .cases.validate import CaseDataError, load_cases, sample_path
+
+    path = sample_path()
+    try:
+        frame = load_cases(path)
+    except CaseDataError as exc:
+        return [Finding(False, say("cases_broken", detail=_short(exc)), say("cases_fix"))]
+    except OSError as exc:
+        return [Finding(False, say("cases_broken", detail=f"{_shown_path(path)}: {exc.strerror or exc}"),
+                        say("cases_fix"))]
+    return [Finding(True, say("cases_ok", rows=f"{len(frame):,}", path=_shown_path(path)))]
+
+
+def check_records(say: Say) -> list[Finding]:
+    """Open the records (creating the file if it is new) and take, then release, a write lock on it."""
+    import sqlite3
+
+    from .records.errors import RecordsError
+    from .records.recorder import open_store
+
+    try:
+        store = open_store()
+        try:
+            path = Path(store.location)
+        finally:
+            store.close()
+        connection = sqlite3.connect(path, timeout=10)
+        try:
+            connection.execute("BEGIN IMMEDIATE")  # fails on a read-only file or folder, or a held lock
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except RecordsError as exc:
+        return [Finding(False, say("records_broken", detail=_records_message(exc, say.lang)))]
+    except (sqlite3.Error, OSError) as exc:
+        return [Finding(False, say("records_broken", detail=_short(exc)), say("records_fix"))]
+    return [Finding(True, say("records_ok", path=path))]
+
+
+def _records_message(exc, lang: str) -> str:
+    from .i18n import CatalogueError
+
+    try:
+        return exc.message(lang)
+    except CatalogueError:  # reported by the catalogue's own check
+        return exc.message("en")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def spare_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def check_port(say: Say, port: int) -> list[Finding]:
+    if not port_free(port):
+        other = 8870 if port != 8870 else 8871
+        return [Finding(False, say("port_busy", port=port), say("port_fix", other=other))]
+    return [Finding(True, say("port_ok", port=port))]
+
+
+# ---- every page, rendered by the real server ------------------------------------------------------------
+
+def _get(url: str, timeout: float) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+class _Server:
+    """`fmse-course serve` on a spare port, for the render check; stopped (with its kernels) by process id."""
+
+    def __init__(self, log_path: Path):
+        self.port = spare_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = log_path.open("w")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(self.port), "--no-browser",
+             "--cull-idle", "60"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+
+    def wait(self) -> str | None:
+        """None once the server answers; else what went wrong, in the server's words."""
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return self._tail() or f"it stopped with exit status {self.process.returncode}"
+            try:
+                opener = urllib.request.build_opener(_NoRedirect)
+                opener.open(self.base + "/", timeout=5).close()
+                return None
+            except urllib.error.HTTPError:
+                return None  # it answers (with a redirect, refused here)
+            except OSError:
+                time.sleep(0.3)
+        return f"it did not answer within {SERVER_START_TIMEOUT} s"
+
+    def _tail(self) -> str:
+        self._log.flush()
+        lines = [ln for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
+        return " / ".join(lines[-3:])
+
+    def stop(self) -> None:
+        import psutil
+
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.Error:
+            children = []
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        for child in children:  # the page kernels it started, if it left any behind
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+        self._log.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def page_problem(status: int, body: str) -> str | None:
+    """What is wrong with a rendered page, if anything: 'status', 'error', or None."""
+    if status != 200:
+        return "status"
+    if "fmse-cell-error" in body or "fmse-error-page" in body or "application/vnd.jupyter.stderr" in body:
+        return "error"
+    return None
+
+
+def check_pages(say: Say, *, log_folder: Path | None = None) -> list[Finding]:
+    import tempfile
+
+    from .course import PageError, pages
+
+    try:
+        every_page = pages()
+    except PageError as exc:
+        return [Finding(False, say("content_broken", detail=_short(exc)), say("content_fix"))]
+    folder = log_folder or Path(tempfile.mkdtemp(prefix="fmse-check-"))
+    server = _Server(folder / "serve.log")
+    started = time.monotonic()
+    findings = []
+    try:
+        trouble = server.wait()
+        if trouble:
+            return [Finding(False, say("server_broken", detail=trouble), say("server_fix"))]
+        for page in every_page:
+            try:
+                status, body = _get(server.base + page.url, PAGE_TIMEOUT)
+            except (TimeoutError, OSError):
+                findings.append(Finding(False, say("render_slow", path=page.path, seconds=PAGE_TIMEOUT),
+                                        say("render_fix", path=page.path)))
+                continue
+            problem = page_problem(status, body)
+            if problem == "status":
+                findings.append(Finding(False, say("render_status", path=page.path, status=status),
+                                        say("render_fix", path=page.path)))
+            elif problem == "error":
+                findings.append(Finding(False, say("render_error", path=page.path), say("render_fix", path=page.path)))
+    finally:
+        server.stop()
+    seconds = f"{time.monotonic() - started:.0f}"
+    return findings or [Finding(True, say("render_ok", n=len(every_page), seconds=seconds))]
+
+
+# ---- the whole check ------------------------------------------------------------------------------------
+
+def run(lang: str = "en", *, port: int = 8866, render: bool = True, locale_folder: Path | None = None,
+        out=None) -> int:
+    """Run every check, print the report, and return 0 when all is well, 1 when there is a problem."""
+    out = out or sys.stdout
+    say = Say(lang)
+    checks = [
+        ("Python", lambda: check_python(say)),
+        ("packages", lambda: check_packages(say)),
+        ("Voilà", lambda: check_voila(say)),
+        ("template", lambda: check_template(say)),
+        ("catalogue", lambda: check_catalogue(say, locale_folder)),
+        ("content", lambda: check_content(say)),
+        ("cases", lambda: check_cases(say)),
+        ("records", lambda: check_records(say)),
+        ("port", lambda: check_port(say, port)),
+    ]
+    if render:
+        checks.append(("pages", lambda: check_pages(say)))
+    print(say("title"), file=out, flush=True)
+    problems = 0
+    for what, check in checks:
+        try:
+            findings = check()
+        except Exception as exc:  # a check that cannot run is itself a problem, said in words, never a traceback
+            findings = [Finding(False, say("check_failed", what=what, detail=_short(exc)), say("check_failed_fix"))]
+        for finding in findings:
+            _report(finding, say, out)
+            problems += not finding.ok
+    if not render:
+        print(f"  -  {say('render_skipped')}", file=out)
+    print(say("all_well") if not problems else say("problems", n=problems), file=out, flush=True)
+    return 1 if problems else 0
+
+
+def _report(finding: Finding, say: Say, out) -> None:
+    if finding.ok:
+        print(f"  {say('ok')}: {finding.text}", file=out, flush=True)
+        return
+    text = "\n      ".join(line.strip() for line in finding.text.splitlines())  # a list in a message stays indented
+    print(f"  {say('problem')}: {text}", file=out)
+    if finding.fix:
+        print(f"      {say('what_to_do')} {finding.fix}", file=out)
+    out.flush()
+
+
+def configure(check: argparse.ArgumentParser, port_type=int) -> None:
+    check.add_argument("--lang", choices=("en", "cy"), default="en",
+                       help="the language of the report: English (en, the default) or Welsh (cy)")
+    check.add_argument("--port", type=port_type, default=8866,
+                       help="the port you will start the course on (default 8866): the check makes sure it is free")
+    check.add_argument("--no-render", action="store_true",
+                       help="skip opening every page (quicker; the installation checks still run)")
+
+
+def command(args: argparse.Namespace) -> int:
+    return run(args.lang, port=args.port, render=not args.no_render)
