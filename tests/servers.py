@@ -101,3 +101,27 @@ class WorkshopServer(CourseServer):
                 return
             time.sleep(0.5)
         raise RuntimeError(f"the kernel pools did not fill within {timeout}s:\n{self.log()}")
+
+
+def run_async(make_coroutine):
+    """Run a coroutine to the end in a thread of its own and return its result (or raise its exception).
+
+    `asyncio.run()` refuses to start in the main thread once Playwright's sync API has run there (the browser
+    tests leave its event loop running for the session), so the websocket tests run their clients here."""
+    import asyncio
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="test-asyncio")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

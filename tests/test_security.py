@@ -29,7 +29,7 @@ import pytest
 
 from fmse_widgets.course import pages
 from fmse_widgets.records.recorder import open_store
-from servers import CourseServer, fetch
+from servers import CourseServer, fetch, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAKS = ("Traceback", 'File "', "site-packages", "ExecutionError", "CellExecutionError")
@@ -275,7 +275,7 @@ def test_kernel_websocket_answers_no_code_requests(course_server):
     messages = [shell_message(t, c) for t, c in FORBIDDEN]
     messages += [shell_message(t, c, "control") for t, c in FORBIDDEN]  # the control channel is no way round
     messages.append(shell_message("kernel_info_request", {}))
-    answers = asyncio.run(replies_to(course_server.base, kernel, messages, wait=3))
+    answers = run_async(lambda: replies_to(course_server.base, kernel, messages, wait=3))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers  # the socket works
     silent = {k: v for k, v in answers.items() if k != "shell:kernel_info_request"}
     assert all(v == [] for v in silent.values()), f"the kernel answered: {silent}"
@@ -286,8 +286,10 @@ def test_shutdown_over_the_websocket_reaches_only_that_pages_kernel(course_serve
     """Voilà lets a page close its own kernel (shutdown_request is among its allowed messages). A kernel id is a
     random UUID sent only to the browser that opened the page, so a visitor can stop only their own kernel."""
     mine, other = kernel_of(course_server.base, "en/glossary.ipynb"), kernel_of(course_server.base, "cy/geirfa.ipynb")
-    asyncio.run(replies_to(course_server.base, mine, [shell_message("shutdown_request", {"restart": False})], wait=3))
-    answers = asyncio.run(replies_to(course_server.base, other, [shell_message("kernel_info_request", {})], wait=10))
+    shutdown = [shell_message("shutdown_request", {"restart": False})]
+    run_async(lambda: replies_to(course_server.base, mine, shutdown, wait=3))
+    info = [shell_message("kernel_info_request", {})]
+    answers = run_async(lambda: replies_to(course_server.base, other, info, wait=10))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers
 
 
@@ -295,8 +297,8 @@ def test_a_made_up_kernel_id_gets_no_socket(course_server):
     from tornado.httpclient import HTTPClientError
 
     with pytest.raises(HTTPClientError):
-        asyncio.run(replies_to(course_server.base, str(uuid.uuid4()), [shell_message("kernel_info_request", {})],
-                               wait=3))
+        info = [shell_message("kernel_info_request", {})]
+        run_async(lambda: replies_to(course_server.base, str(uuid.uuid4()), info, wait=3))
 
 
 # ---- the Host header (DNS rebinding) --------------------------------------------------------------------

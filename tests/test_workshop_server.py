@@ -8,7 +8,6 @@ no page shows a traceback; wrong codes are rate-limited.
 """
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +19,7 @@ import tornado.websocket
 from fmse_widgets.course import pages
 from fmse_widgets.records import open_store
 from fmse_widgets.workshop.gate import MAX_FAILURES
-from servers import WorkshopServer, fetch
+from servers import WorkshopServer, fetch, run_async
 from workshop_client import Client
 
 MODULE = "/voila/render/en/01-context.ipynb"
@@ -101,9 +100,9 @@ def test_a_websocket_to_a_kernel_without_the_code_is_refused(workshop, participa
         socket.close()
 
     with pytest.raises(tornado.httpclient.HTTPClientError) as refused:
-        asyncio.run(connect(None))
+        run_async(lambda: connect(None))
     assert refused.value.code == 403
-    asyncio.run(connect(participant.cookie_header()))  # the participant's own page may connect
+    run_async(lambda: connect(participant.cookie_header()))  # the participant's own page may connect
 
 
 def test_a_wrong_code_is_refused_with_a_message_in_both_languages(workshop):
