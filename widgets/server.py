@@ -102,6 +102,10 @@ def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: b
         "--VoilaConfiguration.show_tracebacks=False",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
+        # Kernels talk to the server over Unix sockets where there are any: with TCP, kernels started together
+        # can pick the same free port, and one dies ("Address already in use"; seen in benchmarks/workshop.py
+        # when 30 warm kernels were replaced at once).
+        *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
     ]
 
 
