@@ -30,7 +30,8 @@ def fetch(url: str, *, follow: bool = True, timeout: float = 60) -> tuple[int, d
         with opener.open(url, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+        with error:  # closes the connection it holds
+            return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
 
 class CourseServer:
@@ -125,3 +126,17 @@ def run_async(make_coroutine):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+async def close_websocket(socket, timeout: float = 5.0) -> None:
+    """Close a tornado websocket client and wait until the server has closed it too, so its connection is not
+    left for the garbage collector (an unclosed-socket ResourceWarning, an error in this suite)."""
+    import asyncio
+
+    socket.close()
+    try:
+        async with asyncio.timeout(timeout):
+            while await socket.read_message() is not None:
+                pass
+    except TimeoutError:
+        pass

@@ -29,7 +29,7 @@ import pytest
 
 from fmse_widgets.course import pages
 from fmse_widgets.records.recorder import open_store
-from servers import CourseServer, fetch, run_async
+from servers import CourseServer, close_websocket, fetch, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAKS = ("Traceback", 'File "', "site-packages", "ExecutionError", "CellExecutionError")
@@ -245,7 +245,7 @@ async def replies_to(base: str, kernel_id: str, messages: list[dict], wait: floa
                     got.append(f"{reply['channel']}:{reply['header']['msg_type']}")
             answers[f"{message['channel']}:{message['header']['msg_type']}"] = got
     finally:
-        socket.close()
+        await close_websocket(socket)
     return answers
 
 

@@ -19,7 +19,7 @@ import tornado.websocket
 from fmse_widgets.course import pages
 from fmse_widgets.records import open_store
 from fmse_widgets.workshop.gate import MAX_FAILURES
-from servers import WorkshopServer, fetch, run_async
+from servers import WorkshopServer, close_websocket, fetch, run_async
 from workshop_client import Client
 
 MODULE = "/voila/render/en/01-context.ipynb"
@@ -97,7 +97,7 @@ def test_a_websocket_to_a_kernel_without_the_code_is_refused(workshop, participa
     async def connect(cookie: str | None):
         request = tornado.httpclient.HTTPRequest(url, headers={"Cookie": cookie} if cookie else {})
         socket = await tornado.websocket.websocket_connect(request)
-        socket.close()
+        await close_websocket(socket)
 
     with pytest.raises(tornado.httpclient.HTTPClientError) as refused:
         run_async(lambda: connect(None))
@@ -192,7 +192,8 @@ def fetch_with_cookie(url: str, cookie: str):
         with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        with error:  # closes the connection it holds
+            return error.code, dict(error.headers), error.read().decode()
 
 
 # ---- the trainer ---------------------------------------------------------------------------------------------

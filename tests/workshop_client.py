@@ -24,7 +24,8 @@ class Client:
             with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
                 return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+            with error:  # closes the connection it holds
+                return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
     def get(self, path: str, **kwargs) -> tuple[int, dict, str]:
         return self.request(path, **kwargs)

@@ -40,6 +40,27 @@ def request_host(handler: tornado.web.RequestHandler) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+REFUSALS = {403: "Gwrthodwyd: nid yw hyn ar gael yma. / Refused: this is not available here.",
+            404: "Heb ei ganfod. / Not found."}
+
+
+def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
+    """Stop a request in `prepare()`: pages get the course's bilingual error page for `status`; Jupyter's API,
+    websocket and file handlers (whose own error page needs settings Voilà does not have) a one-line answer.
+
+    Before Jupyter's own `prepare()` has run there is no user yet, and an error page would ask jupyter_server for
+    one the deprecated way (an exception in the log and an empty page): say there is none."""
+    from jupyter_server.base.handlers import JupyterHandler
+    from voila.handler import VoilaHandler
+
+    handler.current_user = None
+    if isinstance(handler, VoilaHandler) or not isinstance(handler, JupyterHandler):
+        raise tornado.web.HTTPError(status)
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=UTF-8")
+    handler.finish(REFUSALS.get(status, REFUSALS[403]) + "\n")
+
+
 def host_checked(cls: type, allowed: frozenset[str]) -> type:
     """`cls` refusing (403) any request sent to a host name not in `allowed`.
 
@@ -49,7 +70,7 @@ def host_checked(cls: type, allowed: frozenset[str]) -> type:
     """
     async def prepare(self):
         if request_host(self) not in allowed:
-            raise tornado.web.HTTPError(403, "unexpected Host header")
+            refuse(self, 403)
         result = super(checked, self).prepare()
         if inspect.isawaitable(result):
             await result

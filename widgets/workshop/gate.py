@@ -138,6 +138,8 @@ class Room:
 
 def gate(cls: type, room: Room) -> type:
     """`cls` with the room's decision made before anything else it does."""
+    from ..server import refuse
+
     kind = cls.__name__
 
     async def prepare(self):
@@ -147,7 +149,7 @@ def gate(cls: type, room: Room) -> type:
             if what == "redirect":
                 self.redirect(str(value))
                 return
-            raise tornado.web.HTTPError(int(value))
+            refuse(self, int(value))
         result = super(gated, self).prepare()
         if inspect.isawaitable(result):
             await result
