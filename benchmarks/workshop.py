@@ -273,6 +273,26 @@ async def burst(people: list[Participant], path_for, code: str, spread_over: flo
     return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time used so far by the server process itself, and by all its kernels together (user + system)."""
+    def used(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    try:
+        server = psutil.Process(pid)
+        own = used(server)
+    except psutil.Error:
+        return 0.0, 0.0
+    kernels = 0.0
+    for kernel in kernels_of(pid):
+        try:
+            kernels += used(kernel)
+        except psutil.Error:
+            pass
+    return own, kernels
+
+
 def bare_kernel_mib() -> float:
     from jupyter_client.manager import start_new_kernel
 
@@ -324,7 +344,9 @@ async def run_course(args, env: dict, work: Path) -> dict:
         people = [Participant(base) for _ in range(args.participants)]
         for person in people:
             await person.join(code)
+        before = cpu_seconds(server.process.pid)
         times = await burst(people, room_path, code)
+        after = cpu_seconds(server.process.pid)
         peak = memory.stop()
         quiz = statistics.median(k.memory_info().rss / 2**20 for k in kernels_of(server.process.pid)
                                  if k.is_running())
@@ -337,7 +359,11 @@ async def run_course(args, env: dict, work: Path) -> dict:
         server.wait_for(r"Kernel pool of cy/gweithdy.ipynb is filled", count=2, timeout=600)
         await asyncio.sleep(3)
         left = len(kernels_of(server.process.pid))
-        return {**summary(times, alone), "peak_mib": round(peak), "quiz_kernel_mib": round(quiz, 1),
+        # Where the room's CPU went: the server (running the pages' last cells, turning output into HTML, relaying
+        # messages) against the kernels (all of them, warm ones included).
+        cpu = {"burst_cpu_server_s": round(after[0] - before[0], 2),
+               "burst_cpu_kernels_s": round(after[1] - before[1], 2)}
+        return {**summary(times, alone), **cpu, "peak_mib": round(peak), "quiz_kernel_mib": round(quiz, 1),
                 "pool": pool, "kernels_after_cull": left, "code": code}
     finally:
         server.stop()
@@ -409,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:28}{course[key]:>22}{stock[key]:>14}")
     print(f"quiz-page kernel {course['quiz_kernel_mib']} MiB; bare ipykernel {result['bare_kernel_mib']} MiB "
           f"({result['quiz_vs_bare']}x)")
+    print(f"CPU during the room's burst: server {course['burst_cpu_server_s']} s, kernels "
+          f"{course['burst_cpu_kernels_s']} s (two cores give 2 s of CPU a second)")
     print(f"kernels after everyone left and the cull interval passed: {course['kernels_after_cull']} "
           f"(pool size {course['pool']})")
     for name, met in targets.items():
