@@ -34,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from fmse_widgets.processes import kernel_processes, stop_server  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
@@ -72,20 +75,7 @@ class Server:
         raise SystemExit("the course server did not answer within 120 s")
 
     def kernels(self) -> list[int]:
-        import psutil
-
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.Error:
-            return []
-        found = []
-        for child in children:
-            try:
-                if any("ipykernel" in part for part in child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
-                    found.append(child.pid)
-            except psutil.Error:
-                continue
-        return found
+        return [k.pid for k in kernel_processes(self.process.pid)]
 
     def memory_mib(self) -> float:
         import psutil
@@ -96,24 +86,7 @@ class Server:
             return 0.0
 
     def stop(self) -> None:
-        import psutil
-
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.Error:
-            children = []
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        for child in children:
-            try:
-                child.kill()
-            except psutil.Error:
-                pass
+        stop_server(self.process)
         self._log.close()
 
 

@@ -41,6 +41,8 @@ import psutil
 import tornado.httpclient
 import tornado.websocket
 
+from fmse_widgets.processes import kernel_processes, stop_server
+
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
@@ -53,21 +55,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def kernels_of(pid: int) -> list[psutil.Process]:
-    try:
-        children = psutil.Process(pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-    found = []
-    for child in children:
-        try:
-            if "ipykernel" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.Error:
-            continue
-    return found
 
 
 class PeakMemory:
@@ -119,13 +106,7 @@ class Server:
         raise RuntimeError(f"waited {timeout}s for {pattern!r}:\n{self.log()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server(self.process)
         self._log.close()
 
 
@@ -285,7 +266,7 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
     except psutil.Error:
         return 0.0, 0.0
     kernels = 0.0
-    for kernel in kernels_of(pid):
+    for kernel in kernel_processes(pid):
         try:
             kernels += used(kernel)
         except psutil.Error:
@@ -348,7 +329,7 @@ async def run_course(args, env: dict, work: Path) -> dict:
         times = await burst(people, room_path, code)
         after = cpu_seconds(server.process.pid)
         peak = memory.stop()
-        quiz = statistics.median(k.memory_info().rss / 2**20 for k in kernels_of(server.process.pid)
+        quiz = statistics.median(k.memory_info().rss / 2**20 for k in kernel_processes(server.process.pid)
                                  if k.is_running())
         for person in (*people, trainer):
             await person.leave()
@@ -358,7 +339,7 @@ async def run_course(args, env: dict, work: Path) -> dict:
         server.wait_for(r"Kernel pool of en/workshop.ipynb is filled", count=1 + args.participants, timeout=600)
         server.wait_for(r"Kernel pool of cy/gweithdy.ipynb is filled", count=2, timeout=600)
         await asyncio.sleep(3)
-        left = len(kernels_of(server.process.pid))
+        left = len(kernel_processes(server.process.pid))
         # Where the room's CPU went: the server (running the pages' last cells, turning output into HTML, relaying
         # messages) against the kernels (all of them, warm ones included).
         cpu = {"burst_cpu_server_s": round(after[0] - before[0], 2),

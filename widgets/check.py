@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import PACKAGE, template_dir
+from .processes import port_free, stop_server
 
 NEEDED_PYTHON = (3, 11)
 FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
@@ -343,15 +344,6 @@ def _records_message(exc, lang: str) -> str:
         return exc.message("en")
 
 
-def port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def spare_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -410,24 +402,7 @@ class _Server:
         return " / ".join(lines[-3:])
 
     def stop(self) -> None:
-        import psutil
-
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.Error:
-            children = []
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        for child in children:  # the page kernels it started, if it left any behind
-            try:
-                child.kill()
-            except psutil.Error:
-                pass
+        stop_server(self.process)  # and the page kernels it started, if it left any behind
         self._log.close()
 
 

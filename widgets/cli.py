@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import sys
 
 DEFAULT_PORT = 8866
@@ -19,19 +17,10 @@ def _port(text: str) -> int:
     return port
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                return False
-            raise
-    return True
-
-
 def _need_free_port(port: int) -> None:
-    if not _port_free(port):
+    from .processes import port_free
+
+    if not port_free(port):
         sys.exit(f"fmse-course: port {port} on 127.0.0.1 is already in use (perhaps the course is already "
                  f"running?). Stop the other program, or choose another port with --port.")
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import sys
 
 DEFAULT_PARTICIPANTS = 30
@@ -52,26 +50,15 @@ def add_parser(sub) -> None:
     workshop.set_defaults(func=run)
 
 
-def _port_free(bind: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((bind, port))
-        except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-                return False
-            raise
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     from ..content.errors import ContentError
+    from ..processes import port_free
     from ..records import RecordsError, open_store
     from .gate import Room
     from .room import new_join_code, new_trainer_token, questions
     from .server import run_workshop
 
-    if not _port_free(args.bind, args.port):
+    if not port_free(args.port, args.bind):
         sys.exit(f"fmse-course: port {args.port} on {args.bind} is already in use, or {args.bind} is not an "
                  f"address of this computer. Stop the other program, or choose another with --port / --bind.")
     try:
