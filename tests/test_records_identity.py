@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from fmse_widgets.recording import ExerciseEvent, get_recorder, set_recorder, utc_now
-from fmse_widgets.records import PageRecorder, StoreRecorder, open_store, start_records
+from fmse_widgets.records import PageRecorder, RecordsError, StoreRecorder, open_store, start_records
 from fmse_widgets.records import identity as ident
 from fmse_widgets.records.identity_view import IdentityView
 
@@ -131,7 +131,14 @@ def test_start_records_never_fails_the_page_when_the_records_cannot_be_opened(tm
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("FMSE_DATA_DIR", str(blocker / "sub"))
     found, recorder = start_records({"JUPYTERHUB_USER": "x"})
-    assert found is None and isinstance(recorder, PageRecorder)
+    # The page opens; its learner keeps a recorder for the store, so each answer says (in the page's language)
+    # that it was not saved, instead of being kept on the page only without a word.
+    assert found is not None and found.source == "jupyterhub" and isinstance(recorder, StoreRecorder)
+    with pytest.raises(RecordsError) as caught:
+        recorder.record(ExerciseEvent("context-who-is-targeted", "context", "cy", ("boys-most-cases",), 1.0, True,
+                                      "2026-01-01T09:00:00+00:00", "2026-01-01T09:01:00+00:00"))
+    assert caught.value.kind == "missing" and caught.value.lang == "cy"
+    assert isinstance(start_records({})[1], PageRecorder)  # nobody the page knows: this page only, as before
 
 
 def test_the_name_widget_saves_a_name_and_escapes_it(data_folder):

@@ -200,7 +200,7 @@ def test_a_file_that_is_not_a_database_gives_a_clear_message_and_is_not_overwrit
     with pytest.raises(RecordsError) as caught:
         recorder.record(an_event())
     assert caught.value.kind == "corrupt" and "is damaged" in str(caught.value)
-    assert "Rename the damaged file" in str(caught.value)
+    assert "fmse-course records repair" in str(caught.value)
     assert digest(path) == before
 
 

@@ -310,7 +310,8 @@ def check_cases(say: Say) -> list[Finding]:
 
 
 def check_records(say: Say) -> list[Finding]:
-    """Open the records (creating the file if it is new) and take, then release, a write lock on it."""
+    """Open the records (creating the file if it is new), check all of the file, and take, then release, a write
+    lock on it."""
     import sqlite3
 
     from .records.errors import RecordsError
@@ -320,6 +321,8 @@ def check_records(say: Say) -> list[Finding]:
         store = open_store()
         try:
             path = Path(store.location)
+            if store.integrity_check() != ["ok"]:  # the full check: opening made only the quick one
+                raise RecordsError("corrupt", path=path)
         finally:
             store.close()
         connection = sqlite3.connect(path, timeout=10)

@@ -83,6 +83,12 @@ def add_parser(sub) -> None:
                       help="Welsh, English, or both with Welsh first (default both)")
     cert.add_argument("--out", type=Path, metavar="FILE", help="where to write (default: a file here)")
 
+    actions.add_parser("repair", help="save what can be read from a damaged records file into a new one",
+                       description="Check the records file in full. If it is damaged, copy it aside "
+                                   "(records-damaged-DATE.sqlite3, kept unchanged), save every record that can "
+                                   "still be read into a new records file, and say what was saved and lost. "
+                                   "Close the course's pages first.")
+
     actions.add_parser("path", help="print where the records file is")
     records.set_defaults(func=run)
 
@@ -225,6 +231,28 @@ def cmd_certificate(args) -> int:
     return 0
 
 
+def cmd_repair(args) -> int:
+    from .repair import repair
+    from .sqlite import records_path
+
+    path = records_path()
+    result = repair(path)
+    if result.sound:
+        print(f"{path} is sound: nothing to repair.")
+        return 0
+    saved = sum(result.saved.values())
+    lost = sum(result.lost.values())
+    print(f"{path} was damaged. The damaged file is kept, unchanged, as {result.kept}.")
+    print(f"Saved {saved} record(s) into a new {path.name}: "
+          + (", ".join(f"{n} {table}" for table, n in result.saved.items() if n) or "none") + ".")
+    if lost or result.unreadable:
+        print(f"Could not save about {lost} record(s) ("
+              + ", ".join(f"{n} {table}" for table, n in result.lost.items() if n) + ")"
+              + (f"; could not read: {', '.join(result.unreadable)}" if result.unreadable else "")
+              + ". Records exported earlier (fmse-course records export) can be imported again to fill gaps.")
+    return 0
+
+
 def cmd_path(args) -> int:
     from .sqlite import records_path
 
@@ -233,4 +261,5 @@ def cmd_path(args) -> int:
 
 
 ACTIONS = {"export": cmd_export, "import": cmd_import, "purge": cmd_purge, "delete": cmd_delete,
-           "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "path": cmd_path}
+           "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "repair": cmd_repair,
+           "path": cmd_path}

@@ -21,9 +21,10 @@ def _templates(lang: str) -> dict[str, str]:
             "The folder for the learning records cannot be created ({path}). Your answer was not saved. Set "
             "FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer."),
         "corrupt": tr.gettext(
-            "The learning records file is damaged ({path}). Your answer was not saved, and nothing has been "
-            "deleted. Rename the damaged file (for example to records-damaged.sqlite3) and the course will start "
-            "a new one; keep the damaged copy for whoever looks after this computer."),
+            "The learning records file is damaged ({path}), so nothing is written to it. Your answer was not "
+            "saved, and nothing has been deleted. Run `fmse-course records repair` (or ask whoever looks after "
+            "this computer to): it copies everything that can still be read into a new records file and keeps "
+            "the damaged one beside it."),
         "full": tr.gettext(
             "The learning records could not be saved because the disk is full ({path}). Your answer was not "
             "saved; everything saved before is safe. Free some space and answer again."),

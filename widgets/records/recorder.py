@@ -97,8 +97,9 @@ def start_records(environ: Mapping[str, str] | None = None, *,
                                                                                StoreRecorder | PageRecorder]:
     """Find who is learning in this kernel and install the recorder for them; returns (identity, recorder).
 
-    Never raises for a records problem: if the store cannot be opened, answers are kept for this page only and
-    the problem is logged (the first answer will show it in the page if the store is still unusable).
+    Never raises for a records problem. If the store cannot be opened, the problem is logged; a learner the page
+    knows still gets a StoreRecorder, whose answers (and the page's progress) show the problem in the page while it
+    lasts; a page opened without a learner keeps answers for this page only, as it always does.
     """
     environ = os.environ if environ is None else environ
     recorder: StoreRecorder | PageRecorder = PageRecorder()
@@ -107,8 +108,18 @@ def start_records(environ: Mapping[str, str] | None = None, *,
         store = store_factory()
     except RecordsError as exc:
         log.warning("learner records unavailable: %s", exc)
+        # Someone the page knows (from its link, the hub or the remembered name) keeps a recorder for the store:
+        # each answer tries the store again, and while it cannot be used the page says why, in its language
+        # (the answer's feedback stays), instead of keeping answers on this page only without a word.
+        try:
+            found = ident.resolve(environ, known=lambda _i: True,
+                                  saved=None if ident.in_voila(environ) else ident.read_saved())
+            if found is not None:
+                recorder = StoreRecorder(found.learner_id, workshop=found.workshop, store_factory=store_factory)
+        except RecordsError:
+            found = None
         set_recorder(recorder)
-        return None, recorder
+        return found, recorder
     try:
         found = ident.resolve(environ, known=lambda i: store.learner(i) is not None,
                               saved=None if ident.in_voila(environ) else ident.read_saved())
