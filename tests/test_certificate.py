@@ -9,13 +9,16 @@ import stat
 from types import SimpleNamespace
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from fmse_widgets.recording import ExerciseEvent
 from fmse_widgets.records import RecordsError
 from fmse_widgets.records import certificate as cert
+from fmse_widgets.records import signing
 from fmse_widgets.records.sqlite import SQLiteStore
+from fmse_widgets.records.store import Certificate
 
 WELSH_LETTERS = "âêîôûŵŷÂÊÎÔÛŴŶáéíóúẃýàèìòùẁỳäëïöüẅÿ"
 NAME = "Gwenllïan Ŵyn Pŷr"
@@ -131,13 +134,15 @@ def test_issuing_needs_a_name_and_the_whole_rule(store):
         cert.issue(store, learner, rule=RULE)
 
 
-def test_the_key_is_made_once_and_readable_by_its_owner_only(store, tmp_path):
-    key = cert.load_key()
-    path = cert.key_path()
-    assert path == tmp_path / "data" / "certificate.key" and len(key) == 32
+def test_the_signing_key_is_made_once_whole_and_readable_by_its_owner_only(store, tmp_path):
+    public = signing.own_public_key(create=True)
+    path = signing.signing_key_path()
+    assert path == tmp_path / "data" / "signing.key" and len(public) == 64
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []  # no temporary left
     path.chmod(0o644)
-    assert cert.load_key() == key and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert signing.own_public_key() == public and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not cert.key_path().exists()  # new certificates need no HMAC key
 
 
 def test_a_certificate_has_a_stable_code_and_verifies(store):
@@ -148,6 +153,7 @@ def test_a_certificate_has_a_stable_code_and_verifies(store):
     assert again.code == issued.code and len(store.certificates()) == 1
     assert issued.contents == {"v": 1, "learner_id": learner, "name": NAME, "completed_on": "2026-05-06",
                                "pages": ["one", "two", "final"], "setting": "Ysgol Gŵyr"}
+    assert issued.certificate.public_key == signing.own_public_key() and issued.certificate.signature
     spaced = cert.format_code(issued.code).lower()
     assert cert.verify(store, spaced).status == "genuine"
     assert cert.verify(store, spaced, name=f"  {NAME.upper()} ").status == "genuine"
@@ -157,31 +163,53 @@ def test_a_tampered_certificate_fails_verification(store, tmp_path):
     learner = store.add_learner(NAME).learner_id
     earn(store, learner)
     issued = cert.issue(store, learner, rule=RULE)
-    key = cert.load_key()
     code = issued.code
     # The name printed on it was changed:
     assert cert.verify(store, code, name="Someone Else").status == "name-differs"
-    # Its contents were changed and presented with the original code:
-    forged = cert.canonical({**issued.contents, "name": "Someone Else"})
-    assert not cert.verify_contents(forged, code, key) and cert.verify_contents(issued.certificate.contents, code, key)
     # One character of the code was changed:
     other = ("B" if code[0] != "B" else "C") + code[1:]
     assert cert.verify(store, other).status == "unknown"
     assert cert.verify(store, "not a code").status == "malformed"
     # The record behind the code was edited in the database:
+    forged = cert.canonical({**issued.contents, "name": "Someone Else"})
     db = sqlite3.connect(store.path)
     db.execute("UPDATE certificates SET contents = ? WHERE code = ?", (forged, code))
     db.commit()
     assert cert.verify(store, code).status == "altered"
-    # A certificate made up with another key, claiming this key's id:
-    made_up = cert.sign(forged, b"\x01" * 32)
-    db.execute("INSERT INTO certificates VALUES (?, ?, ?, ?, ?)",
-               (made_up, learner, forged, cert.key_id(key), "2026-05-07T00:00:00+00:00"))
+    # A certificate made up and signed with another key, naming that key: signed correctly, but not trusted here
+    stranger = Ed25519PrivateKey.generate()
+    public, signature = signing.sign(forged.encode(), stranger)
+    made_up = cert.code_of(signature)
+    db.execute("INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (made_up, learner, forged, signing.key_id(public), "2026-05-07T00:00:00+00:00", public, signature))
+    # ... and one claiming this computer's key, with the stranger's signature:
+    own = signing.own_public_key()
+    public2, signature2 = signing.sign(cert.canonical({**issued.contents, "name": "Third"}).encode(), stranger)
+    db.execute("INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (cert.code_of(signature2), learner, cert.canonical({**issued.contents, "name": "Third"}),
+                signing.key_id(own), "2026-05-07T00:00:00+00:00", own, signature2))
     db.commit()
     db.close()
-    assert cert.verify(store, made_up).status == "altered"
-    # And a genuine code checked with another computer's key cannot be confirmed there:
-    assert cert.verify(store, code, key=b"\x02" * 32).status == "other-key"
+    found = cert.verify(store, made_up)
+    assert found.status == "untrusted" and found.public_key == public
+    assert cert.verify(store, cert.code_of(signature2)).status == "altered"
+    # Trusting the stranger's key (only ever after checking it with its owner) makes theirs verify:
+    store.trust_key(public, "a laptop")
+    assert cert.verify(store, made_up).status == "genuine"
+    assert cert.certificate_trust(store.certificate(made_up), {own}) == "untrusted"
+
+
+def test_certificates_signed_with_the_first_hmac_key_still_verify_on_the_computer_that_made_them(store):
+    learner = store.add_learner(NAME).learner_id
+    key = cert.load_key(create=True)  # as the first versions of the course made it
+    contents = cert.canonical({"v": 1, "learner_id": learner, "name": NAME, "completed_on": "2026-05-06",
+                               "pages": ["one"], "setting": ""})
+    code = cert.sign(contents, key)
+    store.record_certificate(Certificate(code, learner, contents, cert.key_id(key), "2026-05-06T10:00:00+00:00"))
+    assert cert.verify(store, code).status == "genuine"
+    assert cert.verify(store, code, hmac_key=b"\x02" * 32).status == "other-key"  # another computer's key
+    cert.key_path().rename(cert.key_path().with_name("moved.key"))
+    assert cert.verify(store, code).status == "other-key"  # without the key it cannot be checked here
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -191,7 +219,7 @@ def pdf_text(data: bytes) -> list[str]:
 def test_the_pdf_in_both_languages_puts_welsh_first_and_keeps_welsh_letters(store):
     contents = {"v": 1, "learner_id": "a" * 32, "name": NAME, "completed_on": "2026-11-20",
                 "pages": ["context", "check-your-learning"], "setting": "Ysgol Gŵyr"}
-    code = cert.sign(cert.canonical(contents), cert.load_key())
+    code = "ABCDEFGHIJKLMNOPQRST"
     welsh, english = pdf_text(cert.render_pdf(contents, code, ("cy", "en")))
     for text in (welsh, english):
         assert NAME in text and "ŵ" in text and "ŷ" in text and "Ysgol Gŵyr" in text

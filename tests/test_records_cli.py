@@ -51,6 +51,8 @@ def test_export_then_import_twice_on_another_computer_adds_each_record_once(data
     assert "Wrote 5 exercise record(s) of 3 learner(s)" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "fmse-records"
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "dsp"))
+    assert main(["records", "trust-key", str(out), "--label", "Alys's laptop"]) == 0  # the DSP trusts the laptop
+    assert "Now trusting" in capsys.readouterr().out
     assert main(["records", "import", str(out)]) == 0
     assert "added 3 learner(s), 5 exercise record(s), 1 module completion(s)" in capsys.readouterr().out
     assert main(["records", "import", str(out), str(out)]) == 0

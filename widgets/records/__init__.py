@@ -8,8 +8,9 @@ the recorder that every exercise on the page reports to.
 from __future__ import annotations
 
 from .errors import RecordsError
+from .trust import certificate_trust, trust_text
 from .recorder import PageRecorder, StoreRecorder, open_store, start_records
 from .store import Learner, RecordStore, StoredEvent
 
 __all__ = ["Learner", "PageRecorder", "RecordStore", "RecordsError", "StoreRecorder", "StoredEvent", "open_store",
-           "start_records"]
+           "certificate_trust", "start_records", "trust_text"]

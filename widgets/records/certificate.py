@@ -4,9 +4,11 @@ The rule: the learner has passed the final check (page "check-your-learning", mo
 short check of each module 01-06. Which exercises count is data: `data/certificate.yaml` if it exists, else
 the knowledge-check exercises shown on each of those pages (read from the notebooks).
 
-The verification code is an HMAC-SHA256 over the certificate's canonical contents, with a random key kept in
-the data folder (`certificate.key`, created on first use, readable by this user only). Without the key
-nobody can make a code that verifies; `fmse-course records verify CODE` checks one.
+A certificate is signed with the data folder's Ed25519 key (records/signing.py): the record keeps the signature
+and the public key, and the verification code printed on it is made from the signature. A certificate counts as
+verified only where its public key is trusted (this data folder's own, or one registered with
+`fmse-course records trust-key`); `fmse-course records verify CODE` checks one. The first certificates were
+signed with an HMAC key kept in the data folder (`certificate.key`); they still verify where that key is.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import yaml
 
 from ..i18n import translator
 from ..paths import data_dir
-from ..userdata import data_folder
+from ..userdata import PRIVATE, data_folder, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
 from .progress import PageListError, page_exercises
 from .store import CODE, Certificate, RecordStore, StoredEvent, check_page, check_token, utc_now
@@ -181,22 +183,21 @@ def key_path() -> Path:
     return data_folder() / KEY_FILE
 
 
-def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
-    """The signing key: 32 random bytes in the data folder, made on first use with permissions 0600."""
+def load_key(path: Path | None = None, *, create: bool = False) -> bytes:
+    """The HMAC key that signed the first certificates (certificate.key, 32 random bytes, owner-only). New
+    certificates are signed with the Ed25519 key instead; `create` makes one (whole, or not at all) for tests."""
     path = path or key_path()
     if create and not path.exists():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: read theirs
-        except OSError:
-            raise RecordsError("missing", path=path.parent) from None
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
+            make_folder(path.parent)
+            temporary = temporary_beside(path, PRIVATE)
+            with temporary.open("w", encoding="ascii") as handle:
                 handle.write(secrets.token_hex(32) + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
+            put_in_place(temporary, path)  # another process that made one first keeps theirs: read it
+        except OSError:
+            raise RecordsError("missing", path=path.parent) from None
     try:
         text = path.read_text(encoding="ascii").strip()
         key = bytes.fromhex(text)
@@ -224,8 +225,15 @@ def canonical(contents: dict) -> str:
 
 
 def sign(contents_text: str, key: bytes) -> str:
-    """The verification code: the first 100 bits of HMAC-SHA256, as 20 base32 letters and digits."""
+    """The first certificates' code: the first 100 bits of HMAC-SHA256, as 20 base32 letters and digits."""
     digest = hmac.new(key, contents_text.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b32encode(digest[:15]).decode("ascii")[:20]
+
+
+def code_of(signature: str) -> str:
+    """The verification code of an Ed25519-signed certificate: 100 bits of a hash of its signature, as 20 base32
+    letters and digits (Ed25519 signatures are deterministic, so the same contents always give the same code)."""
+    digest = hashlib.sha256(b"fmse-certificate-code:" + signature.encode("ascii")).digest()
     return base64.b32encode(digest[:15]).decode("ascii")[:20]
 
 
@@ -251,7 +259,7 @@ class Issued:
         return self.certificate.code
 
 
-def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, key: bytes | None = None,
+def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, private_key=None,
           setting_name: str | None = None) -> Issued:
     """The certificate for a learner who has earned it (the same contents always give the same code).
 
@@ -266,13 +274,16 @@ def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, key:
     found = standing(rule, store.events(learner_id=learner_id))
     if not found.eligible:
         raise RecordsError("invalid", detail=f"not earned yet: still to do: {', '.join(still_to_do(rule, found))}")
-    key = key if key is not None else load_key()
+    from . import signing
+
     contents = {"v": CONTENTS_VERSION, "learner_id": learner_id, "name": learner.name,
                 "completed_on": found.completed_on.isoformat(), "pages": list(rule.pages),
                 "setting": setting_name or ""}
     text = canonical(contents)
-    certificate = Certificate(code=sign(text, key), learner_id=learner_id, contents=text, key_id=key_id(key),
-                              issued_at=utc_now())
+    public_key, signature = signing.sign(text.encode("utf-8"), private_key)
+    certificate = Certificate(code=code_of(signature), learner_id=learner_id, contents=text,
+                              key_id=signing.key_id(public_key), issued_at=utc_now(), public_key=public_key,
+                              signature=signature)
     store.record_certificate(certificate)
     return Issued(store.certificate(certificate.code) or certificate, contents)
 
@@ -283,8 +294,9 @@ def still_to_do(rule: Rule, found: Standing) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    status: str            # genuine, altered, other-key, unknown, malformed, name-differs
+    status: str            # genuine, untrusted, altered, other-key, unknown, malformed, name-differs
     contents: dict | None = None
+    public_key: str = ""   # who signed it (for "untrusted": the key to compare and, if right, trust)
 
     @property
     def genuine(self) -> bool:
@@ -295,8 +307,40 @@ def verify_contents(contents_text: str, code: str, key: bytes) -> bool:
     return hmac.compare_digest(sign(contents_text, key), code)
 
 
-def verify(store: RecordStore, code_text: str, *, key: bytes | None = None, name: str | None = None) -> Verification:
-    """Whether a certificate code is genuine: issued from these records, with this key, and unchanged since."""
+def certificate_trust(certificate: Certificate, trusted: set[str] | frozenset[str],
+                      hmac_key: bytes | None = None) -> str:
+    """Whether a stored certificate is verified here: "verified" (signed with a key in `trusted`, unchanged since),
+    "untrusted" (signed correctly, with a key this data folder does not trust), "altered" (its contents, code or
+    signature do not match), or "other-key" (a first certificate, HMAC-signed on another computer).
+
+    `trusted` is the set of public keys trusted here (signing.trusted_public_keys(store)); `hmac_key` the first
+    certificates' key (load_key()) if this data folder has one."""
+    from . import signing
+
+    if certificate.signature or certificate.public_key:
+        if (certificate.code != code_of(certificate.signature)
+                or certificate.key_id != (signing.key_id(certificate.public_key)
+                                          if signing.PUBLIC_KEY.match(certificate.public_key) else None)
+                or not signing.signature_ok(certificate.contents.encode("utf-8"), certificate.public_key,
+                                            certificate.signature)):
+            return "altered"
+        return "verified" if certificate.public_key in trusted else "untrusted"
+    if hmac_key is None or certificate.key_id != key_id(hmac_key):
+        return "other-key"
+    return "verified" if verify_contents(certificate.contents, certificate.code, hmac_key) else "altered"
+
+
+def local_hmac_key() -> bytes | None:
+    """The first certificates' HMAC key, if this data folder has one (it is never made now)."""
+    return load_key() if key_path().exists() else None
+
+
+def verify(store: RecordStore, code_text: str, *, trusted: set[str] | None = None, hmac_key: bytes | None = None,
+           name: str | None = None) -> Verification:
+    """Whether a certificate code is genuine: issued from these records, signed with a key trusted here, and
+    unchanged since. `trusted` and `hmac_key` default to this data folder's."""
+    from . import signing
+
     code = normalise_code(code_text)
     if code is None:
         return Verification("malformed")
@@ -307,14 +351,17 @@ def verify(store: RecordStore, code_text: str, *, key: bytes | None = None, name
         contents = json.loads(found.contents)
     except ValueError:
         return Verification("altered")
-    key = key if key is not None else load_key(create=False)
-    if found.key_id != key_id(key):
-        return Verification("other-key", contents)
-    if not verify_contents(found.contents, code, key):
-        return Verification("altered", contents)
-    if name is not None and " ".join(name.split()).casefold() != str(contents.get("name", "")).casefold():
-        return Verification("name-differs", contents)
-    return Verification("genuine", contents)
+    if not isinstance(contents, dict):
+        return Verification("altered")
+    trusted = signing.trusted_public_keys(store) if trusted is None else trusted
+    hmac_key = hmac_key if hmac_key is not None else local_hmac_key()
+    status = certificate_trust(found, trusted, hmac_key)
+    if status == "verified":
+        status = "genuine"
+    if status == "genuine" and name is not None and (" ".join(name.split()).casefold()
+                                                      != str(contents.get("name", "")).casefold()):
+        status = "name-differs"
+    return Verification(status, contents, found.public_key)
 
 
 # ---- the PDF ----------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`fmse-course records ...`: export, import, purge, delete, verify, report, certificate, path.
+"""`fmse-course records ...`: export, import, purge, delete, verify, report, certificate, repair, key, trust-key,
+path.
 
 cli.py adds the `records` group with `add_parser(sub)`; everything else is here.
 """
@@ -38,10 +39,31 @@ def add_parser(sub) -> None:
     export.add_argument("--learner", metavar="ID", help="only this learner's records")
 
     imp = actions.add_parser("import", help="merge records exported on other computers (no duplicates)",
-                             description="Merge exported records files into this computer's records. Importing "
-                                         "the same file twice adds nothing; records of people deleted here, "
-                                         "or older than a purge here, are left out.")
+                             description="Merge exported records files into this computer's records. Only files "
+                                         "signed with a trusted key are merged (this computer's own, or one "
+                                         "registered with `records trust-key`); unsigned, altered or untrusted "
+                                         "files are named and left out. Importing the same file twice adds "
+                                         "nothing; records of people deleted here, or older than a purge here, "
+                                         "are left out.")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--accept-untrusted", action="store_true",
+                     help="merge unsigned, altered and untrusted files too (their certificates still show as "
+                          "not verified)")
+
+    actions.add_parser("key", help="show this computer's public key (to give to whoever imports your records)",
+                       description="Show the public key of this data folder (made on first use) and the public "
+                                   "keys it trusts. Certificates and exports made here are signed with the "
+                                   "matching private key (signing.key, readable by you only).")
+
+    trust = actions.add_parser("trust-key", help="trust certificates and exports signed with a public key",
+                               description="Trust a public key: give the key (as `records key` shows it on the "
+                                           "other computer) or an export signed with it. Check with its owner "
+                                           "that the key is theirs before trusting it. Anyone who holds the "
+                                           "matching private key can sign certificates this computer will show "
+                                           "as verified.")
+    trust.add_argument("key", metavar="KEY_OR_FILE", help="a public key (64 characters) or a signed export file")
+    trust.add_argument("--label", metavar="TEXT", help="whose key it is, e.g. \"Alys's laptop\"")
+    trust.add_argument("--remove", action="store_true", help="stop trusting this key")
 
     purge = actions.add_parser("purge", help="delete every record dated before a day",
                                description="Delete every exercise, completion and certificate record dated "
@@ -57,9 +79,10 @@ def add_parser(sub) -> None:
     who.add_argument("--name", metavar="NAME", help="the learner's name, exactly as recorded")
 
     verify = actions.add_parser("verify", help="say whether a certificate's verification code is genuine",
-                                description="Check a certificate's verification code against the records and "
-                                            "the certificate key in this data folder. Exit status 0 means "
-                                            "genuine.")
+                                description="Check a certificate's verification code against the records: "
+                                            "genuine only if its signature is right and made with a key this data "
+                                            "folder trusts (its own, or one added with `records trust-key`). Exit "
+                                            "status 0 means genuine.")
     verify.add_argument("code", metavar="CODE", help="the code on the certificate, e.g. ABCDE-FGHIJ-KLMNO-PQRST")
     verify.add_argument("--name", metavar="NAME", help="also check the name printed on the certificate")
 
@@ -123,22 +146,107 @@ def cmd_export(args) -> int:
         if args.learner and store.learner(args.learner) is None:
             raise RecordsError("invalid", detail=f"there is no learner {args.learner} in {store.location}")
         bundle = store.export([args.learner] if args.learner else None)
-    _write(out, (to_csv(bundle) if fmt == "csv" else to_json(bundle)).encode("utf-8"))
-    print(f"Wrote {len(bundle.events)} exercise record(s) of {len(bundle.learners)} learner(s) to {out} ({fmt}).")
+    note = ""
+    if fmt == "csv":
+        text = to_csv(bundle)
+        note = " CSV files are not signed: to carry records to another computer, export JSON."
+    else:
+        try:
+            text = to_json(bundle)
+        except RecordsError as exc:  # no signing key here, and none can be made (a read-only folder)
+            text = to_json(bundle, signed=False)
+            note = f" NOT SIGNED ({exc.detail}): the importer must use --accept-untrusted."
+    _write(out, text.encode("utf-8"))
+    print(f"Wrote {len(bundle.events)} exercise record(s) of {len(bundle.learners)} learner(s) to {out} ({fmt})."
+          + note)
     return 0
 
 
-def cmd_import(args) -> int:
-    from .exchange import read_bundle
+LEFT_OUT = {
+    "unsigned": "LEFT OUT: the file is not signed (a CSV file, or an export from an earlier version of the "
+                "course). If you know where it came from, import it with --accept-untrusted.",
+    "altered": "LEFT OUT: the file has been changed since it was signed (its signature does not match). Ask for "
+               "a fresh export.",
+    "untrusted": "LEFT OUT: signed with a key this computer does not trust ({key}). If its owner confirms that "
+                 "`fmse-course records key` on their computer shows this key, run `fmse-course records "
+                 "trust-key {path}` and import again.",
+}
 
-    bundles = [(path, read_bundle(path)) for path in args.files]  # every file is checked before any is merged
+
+def cmd_import(args) -> int:
+    from .exchange import read_export
+    from .signing import shown, trusted_public_keys
+
+    received = [(path, read_export(path)) for path in args.files]  # every file is checked before any is merged
+    left_out = 0
     with _store() as store:
-        for path, bundle in bundles:
-            counts = store.merge(bundle)
+        trusted = trusted_public_keys(store)
+        for path, found in received:
+            state = found.signature
+            if state == "signed":
+                state = "trusted" if found.public_key in trusted else "untrusted"
+            if state != "trusted":
+                if not args.accept_untrusted:
+                    print(f"{path}: " + LEFT_OUT[state].format(key=shown(found.public_key), path=path))
+                    left_out += 1
+                    continue
+                print(f"{path}: {state} (merged because of --accept-untrusted).")
+            counts = store.merge(found.bundle)
             print(f"{path}: added {counts.learners} learner(s), {counts.events} exercise record(s), "
                   f"{counts.completions} module completion(s), {counts.certificates} certificate(s)"
                   + (f"; left out {counts.skipped} deleted or purged record(s)" if counts.skipped else "")
                   + ("" if counts.total() else " (nothing new)") + ".")
+            if counts.conflicts:
+                shown_ids = ", ".join(counts.conflicts[:5]) + (" ..." if len(counts.conflicts) > 5 else "")
+                print(f"{path}: {len(counts.conflicts)} record(s) have the id of a different record already "
+                      f"here; the one here was kept ({shown_ids}).")
+    return 1 if left_out else 0
+
+
+def cmd_key(args) -> int:
+    from .signing import key_id, own_public_key, shown, signing_key_path
+
+    with _store() as store:
+        keys = store.trusted_keys()
+    own = own_public_key(create=True)
+    assert own is not None
+    print(f"This computer's public key (id {key_id(own)}):\n  {shown(own)}\n"
+          f"Give it to whoever imports your records; they compare it with what `fmse-course records import` "
+          f"shows and run `fmse-course records trust-key`. The private key is {signing_key_path()}: never share it.")
+    if keys:
+        print("Trusted here:")
+        for k in keys:
+            print(f"  {shown(k.public_key)}  (id {k.key_id}" + (f", {k.label}" if k.label else "")
+                  + f", since {k.trusted_at[:10]})")
+    else:
+        print("No other keys are trusted here.")
+    return 0
+
+
+def cmd_trust_key(args) -> int:
+    from .exchange import read_export
+    from .signing import key_id, parse_public_key, shown
+
+    key = parse_public_key(args.key)
+    if key is None:
+        path = Path(args.key)
+        if not path.is_file():
+            raise RecordsError("invalid", detail=f"{args.key!r} is neither a public key (64 characters 0-9, a-f, as "
+                                                 f"`fmse-course records key` shows it) nor a file")
+        found = read_export(path)
+        if found.signature != "signed":
+            raise RecordsError("invalid", detail=f"{path} is {found.signature}: only a correctly signed export can "
+                                                 f"name a key to trust")
+        key = found.public_key
+    with _store() as store:
+        if args.remove:
+            done = store.untrust_key(key)
+            print(f"No longer trusting {shown(key)} (id {key_id(key)})." if done else
+                  f"{shown(key)} was not trusted here.")
+            return 0
+        added = store.trust_key(key, args.label or "")
+    print(("Now trusting " if added else "Already trusted: ") + f"{shown(key)} (id {key_id(key)})"
+          + (f", {args.label}" if args.label else "") + ".")
     return 0
 
 
@@ -179,7 +287,11 @@ def cmd_delete(args) -> int:
 
 
 VERDICTS = {
-    "genuine": "GENUINE: this certificate was issued from these records and has not been changed.",
+    "genuine": "GENUINE: this certificate was issued from these records, signed with a key trusted here, and has "
+               "not been changed.",
+    "untrusted": "NOT VERIFIED: the certificate is signed correctly, but with a key this computer does not trust "
+                 "({key}). If it is the key of the computer that issued it (`fmse-course records key` there), "
+                 "trust it with `fmse-course records trust-key` and check again.",
     "name-differs": "NOT GENUINE as shown: the code is real, but it was issued to another name.",
     "altered": "NOT GENUINE: the record behind this code has been changed since it was issued.",
     "other-key": "CANNOT CHECK HERE: the code was issued on another computer (another certificate key). "
@@ -194,7 +306,9 @@ def cmd_verify(args) -> int:
 
     with _store() as store:
         result = verify(store, args.code, name=args.name)
-    print(VERDICTS[result.status])
+    from .signing import shown
+
+    print(VERDICTS[result.status].format(key=shown(result.public_key)))
     if result.contents and result.status in ("genuine", "name-differs"):
         c = result.contents
         print(f"Issued to: {c.get('name')}\nCompleted on: {c.get('completed_on')}\n"
@@ -262,4 +376,4 @@ def cmd_path(args) -> int:
 
 ACTIONS = {"export": cmd_export, "import": cmd_import, "purge": cmd_purge, "delete": cmd_delete,
            "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "repair": cmd_repair,
-           "path": cmd_path}
+           "key": cmd_key, "trust-key": cmd_trust_key, "path": cmd_path}

@@ -1,7 +1,9 @@
 """Records files for gathering: export a store as JSON (everything) or CSV (one row per event), read them back.
 
-JSON is the format to carry records from a laptop to the designated safeguarding person's computer; CSV is for
-reading in a spreadsheet and can be imported too (learners and events only). Everything read is checked as
+JSON is the format to carry records from a laptop to the designated safeguarding person's computer: it is signed
+with the exporting data folder's key and names its public key (records/signing.py), so an import can tell a
+file from a trusted computer from one that was edited or made up. CSV is for reading in a spreadsheet; it can be
+imported too (learners and events only), but it is not signed. Everything read is checked as
 strictly as what the course records itself, and a problem names the file, the record and the field.
 """
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RecordsError
-from .store import (EXPORT_FORMAT, EXPORT_VERSION, Bundle, Certificate, Completion, Learner, StoredEvent,
+from .signing import PUBLIC_KEY
+from .store import (EXPORT_FORMAT, EXPORT_VERSION, MAX_CHOICES, Bundle, Certificate, Completion, Learner, StoredEvent,
                     check_code, check_event_id, check_learner_id, check_page, check_time, check_token,
                     check_workshop, clean_name)
 
 CSV_COLUMNS = ("learner_id", "name", "workshop", "event_id", "exercise_id", "page", "lang", "choices", "score",
                "passed", "started_at", "finished_at")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_FILE = 500_000_000   # far above any setting's records; a bigger file is refused before it is read
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -30,8 +35,33 @@ def _unsafe(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
-def to_json(bundle: Bundle) -> str:
-    return json.dumps(bundle.as_json(), ensure_ascii=False, indent=1) + "\n"
+def signed_text(document: dict) -> bytes:
+    """What an export's signature covers: the whole document except the signature, as canonical JSON."""
+    rest = {k: v for k, v in document.items() if k != "signature"}
+    return json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def to_json(bundle: Bundle, private_key=None, *, signed: bool = True) -> str:
+    """The records as JSON, signed with this data folder's key (or `private_key`) unless `signed` is False."""
+    document = bundle.as_json()
+    if signed:
+        from . import signing
+
+        public_key, value = signing.sign(signed_text(document), private_key)
+        document["signature"] = {"algorithm": "ed25519", "public_key": public_key,
+                                 "key_id": signing.key_id(public_key), "value": value}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A records file as read: its records, and whether it is signed ("signed", "unsigned" or "altered": the
+    signature does not match the file) and by which public key. Whether that key is trusted is the importer's
+    question (signing.trusted_public_keys)."""
+
+    bundle: Bundle
+    signature: str
+    public_key: str = ""
 
 
 def to_csv(bundle: Bundle) -> str:
@@ -48,7 +78,15 @@ def to_csv(bundle: Bundle) -> str:
 
 def read_bundle(path: Path) -> Bundle:
     """The records in an exported file (JSON or CSV), checked; RecordsError names what is wrong."""
+    return read_export(path).bundle
+
+
+def read_export(path: Path) -> Received:
+    """An exported file (JSON or CSV), checked, with its signature's state; RecordsError names what is wrong."""
     try:
+        if path.stat().st_size > MAX_FILE:
+            raise RecordsError("invalid", detail=f"{path}: larger than {MAX_FILE // 1_000_000} MB, so not a records "
+                                                 f"export of this course")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise RecordsError("invalid", detail=f"{path}: there is no such file") from None
@@ -56,7 +94,7 @@ def read_bundle(path: Path) -> Bundle:
         raise RecordsError("invalid", detail=f"{path}: cannot be read ({exc.__class__.__name__})") from None
     if text.lstrip().startswith("{"):
         return _from_json(text, path)
-    return _from_csv(text, path)
+    return Received(_from_csv(text, path), "unsigned")
 
 
 class _Where:
@@ -74,12 +112,14 @@ class _Where:
             raise RecordsError("invalid", detail=f"{self.path}: {where}: {exc}") from None
 
 
-def _from_json(text: str, path: Path) -> Bundle:
+def _from_json(text: str, path: Path) -> Received:
     at = _Where(path)
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise RecordsError("invalid", detail=f"{path}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise RecordsError("invalid", detail=f"{path}: nested far too deeply to be a records export") from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise RecordsError("invalid", detail=f"{path}: not a records file of this course (no \"format\": "
                                              f"\"{EXPORT_FORMAT}\")")
@@ -97,7 +137,42 @@ def _from_json(text: str, path: Path) -> Bundle:
             if not isinstance(item, dict):
                 raise RecordsError("invalid", detail=f"{path}: {key}[{number}] must be a mapping")
             into.append(at.check(f"{key}[{number}]", parse, item))
-    return bundle
+    _no_conflicts(bundle, path)
+    return Received(bundle, *_signature(data))
+
+
+def _signature(data: dict) -> tuple[str, str]:
+    from . import signing
+
+    found = data.get("signature")
+    if found is None:
+        return "unsigned", ""
+    if not isinstance(found, dict):
+        return "altered", ""
+    public_key, value = found.get("public_key"), found.get("value")
+    try:
+        ok = signing.signature_ok(signed_text(data), public_key, value)
+    except RecursionError:
+        ok = False
+    if not ok or found.get("key_id") != signing.key_id(public_key):
+        return "altered", public_key if isinstance(public_key, str) and signing.PUBLIC_KEY.match(public_key) else ""
+    return "signed", public_key
+
+
+def _no_conflicts(bundle: Bundle, path: Path) -> None:
+    """Two records with one id must be the same record: a file that gives one id two contents is refused."""
+    for kind, items, key in (("events", bundle.events, lambda x: x.event_id),
+                             ("learners", bundle.learners, lambda x: x.learner_id),
+                             ("certificates", bundle.certificates, lambda x: x.code)):
+        seen: dict[str, object] = {}
+        for item in items:
+            other = seen.setdefault(key(item), item)
+            if other != item:
+                raise RecordsError("invalid", detail=f"{path}: two {kind} have the id {key(item)} but different "
+                                                     f"contents: the file has been edited or damaged; ask for a "
+                                                     f"fresh export")
+        if len(seen) < len(items):
+            items[:] = list(seen.values())  # exact repeats: kept once
 
 
 def _learner(d: dict) -> Learner:
@@ -122,6 +197,8 @@ def _event(d: dict) -> StoredEvent:
     choices = d.get("choices", [])
     if not isinstance(choices, list):
         raise ValueError("choices must be a list of ids")
+    if len(choices) > MAX_CHOICES:
+        raise ValueError(f"{len(choices)} choices: an exercise records at most {MAX_CHOICES}")
     passed = d.get("passed")
     if passed is not None and not isinstance(passed, bool):
         raise ValueError("passed must be true, false or null")
@@ -146,8 +223,14 @@ def _certificate(d: dict) -> Certificate:
     key_id = d["key_id"]
     if not isinstance(key_id, str) or len(key_id) != 16 or any(c not in "0123456789abcdef" for c in key_id):
         raise ValueError("key_id must be 16 hex characters")
+    public_key, signature = d.get("public_key", ""), d.get("signature", "")
+    if not isinstance(public_key, str) or (public_key and not PUBLIC_KEY.match(public_key)):
+        raise ValueError("public_key must be 64 hex characters")
+    if not isinstance(signature, str) or len(signature) > 200:
+        raise ValueError("signature must be a short text")
     return Certificate(code=check_code(d["code"]), learner_id=check_learner_id(d["learner_id"]), contents=contents,
-                       key_id=key_id, issued_at=check_time(d["issued_at"], "issued_at"))
+                       key_id=key_id, issued_at=check_time(d["issued_at"], "issued_at"), public_key=public_key,
+                       signature=signature)
 
 
 def _from_csv(text: str, path: Path) -> Bundle:

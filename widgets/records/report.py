@@ -33,6 +33,7 @@ class Row:
     last_activity: str | None
     completed_on: str | None
     certificate: str | None
+    certificate_check: str | None = None   # certificate.certificate_trust(): verified, untrusted, altered, other-key
 
 
 def headers(lang: str, include_workshops: bool) -> list[str]:
@@ -46,7 +47,20 @@ def headers(lang: str, include_workshops: bool) -> list[str]:
         tr.pgettext("report column", "Average score (%)"), tr.pgettext("report column", "Module check passed"),
         tr.pgettext("report column", "First activity"), tr.pgettext("report column", "Last activity"),
         tr.pgettext("report column", "Module completed on"), tr.pgettext("report column", "Certificate code"),
+        tr.pgettext("report column", "Certificate checked"),
     ]
+
+
+def trust_text(status: str | None, lang: str) -> str:
+    """What the report and the Staff training tab say about a certificate's signature, in `lang`."""
+    tr = translator(lang)
+    return {
+        None: "",
+        "verified": tr.pgettext("certificate check", "verified"),
+        "untrusted": tr.pgettext("certificate check", "NOT verified: signed with a key not trusted here"),
+        "altered": tr.pgettext("certificate check", "NOT verified: changed since it was signed"),
+        "other-key": tr.pgettext("certificate check", "cannot be checked here: issued on another computer"),
+    }[status]
 
 
 def training_rows(store: RecordStore, lang: str, *, include_workshops: bool = False,
@@ -60,9 +74,7 @@ def training_rows(store: RecordStore, lang: str, *, include_workshops: bool = Fa
     except RuleError:
         checks = {}
     names = {x.learner_id: x.name or "" for x in store.learners()}
-    certificates: dict[str, str] = {}
-    for cert in store.certificates():
-        certificates[cert.learner_id] = format_code(cert.code)  # the latest one (they come oldest first)
+    certificates = learner_certificates(store)
     groups: dict[tuple[str, str | None], list[StoredEvent]] = {}
     for event in store.events(include_workshops=include_workshops):
         groups.setdefault((event.learner_id, event.workshop), []).append(event)
@@ -89,8 +101,27 @@ def training_rows(store: RecordStore, lang: str, *, include_workshops: bool = Fa
                 first_activity=min(e.finished_at for e in mine)[:10] if mine else None,
                 last_activity=max(e.finished_at for e in mine)[:10] if mine else None,
                 completed_on=completed.get((learner_id, workshop, info.page)),
-                certificate=None if workshop else certificates.get(learner_id)))
+                certificate=None if workshop or learner_id not in certificates else certificates[learner_id][0],
+                certificate_check=None if workshop or learner_id not in certificates else certificates[learner_id][1]))
     return rows
+
+
+def learner_certificates(store: RecordStore) -> dict[str, tuple[str, str]]:
+    """Each learner's certificate (its code, shown with dashes, and certificate_trust()): a verified one before
+    any other, then the latest."""
+    from .certificate import certificate_trust, local_hmac_key
+    from .signing import trusted_public_keys
+
+    found = store.certificates()  # oldest first
+    if not found:
+        return {}
+    trusted, hmac_key = trusted_public_keys(store), local_hmac_key()
+    best: dict[str, tuple[str, str]] = {}
+    for cert in found:
+        status = certificate_trust(cert, trusted, hmac_key)
+        if status == "verified" or best.get(cert.learner_id, ("", ""))[1] != "verified":
+            best[cert.learner_id] = (format_code(cert.code), status)
+    return best
 
 
 def as_cells(row: Row, lang: str, include_workshops: bool, *, spreadsheet: bool = True) -> list[str]:
@@ -106,6 +137,7 @@ def as_cells(row: Row, lang: str, include_workshops: bool, *, spreadsheet: bool 
         "" if row.average_score is None else str(row.average_score),
         "" if row.check_passed is None else (yes if row.check_passed else no),
         row.first_activity or "", row.last_activity or "", row.completed_on or "", row.certificate or "",
+        trust_text(row.certificate_check, lang),
     ]
 
 

@@ -29,7 +29,8 @@ BUSY_TIMEOUT = 10.0          # seconds a writer waits for another before saying 
 # Each entry brings the schema from the version before it to its own number; never edit a released one,
 # add the next. Version 1 was the first release; version 2 added certificates and the records that keep
 # deletions and purges from coming back through an import; version 3 added workshops and their participants
-# (a nickname each, never exported).
+# (a nickname each, never exported); version 4 added public-key signatures on certificates and the public keys
+# this data folder trusts.
 MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE learners (
@@ -94,8 +95,18 @@ MIGRATIONS: dict[int, str] = {
         CREATE INDEX participants_by_workshop ON participants (workshop, joined_at);
         CREATE INDEX events_by_workshop ON events (workshop, exercise_id);
     """,
+    4: """
+        ALTER TABLE certificates ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE certificates ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+        CREATE TABLE trusted_keys (
+            public_key TEXT PRIMARY KEY CHECK (length(public_key) = 64),
+            label      TEXT NOT NULL DEFAULT '',
+            trusted_at TEXT NOT NULL
+        );
+    """,
 }
 LATEST = max(MIGRATIONS)
+CERTIFICATE_COLUMNS = "code, learner_id, contents, key_id, issued_at, public_key, signature"
 
 
 def records_path() -> Path:
@@ -339,9 +350,10 @@ class SQLiteStore:
         check_code(certificate.code)
         check_learner_id(certificate.learner_id)
         with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO certificates (code, learner_id, contents, key_id, issued_at) "
-                       "VALUES (?, ?, ?, ?, ?)", (certificate.code, certificate.learner_id, certificate.contents,
-                                                 certificate.key_id, check_time(certificate.issued_at, "issued_at")))
+            db.execute("INSERT OR IGNORE INTO certificates (code, learner_id, contents, key_id, issued_at, public_key, "
+                       "signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (certificate.code, certificate.learner_id, certificate.contents, certificate.key_id,
+                        check_time(certificate.issued_at, "issued_at"), certificate.public_key, certificate.signature))
 
     def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]:
         sql, args = _filtered("SELECT event_id, learner_id, workshop, exercise_id, page, lang, choices, score, "
@@ -359,7 +371,7 @@ class SQLiteStore:
         return [Completion(r[0], r[1], r[2] or None, r[3]) for r in rows]
 
     def certificates(self, *, learner_id: str | None = None) -> list[Certificate]:
-        sql = "SELECT code, learner_id, contents, key_id, issued_at FROM certificates"
+        sql = f"SELECT {CERTIFICATE_COLUMNS} FROM certificates"
         args: tuple = ()
         if learner_id is not None:
             sql, args = sql + " WHERE learner_id = ?", (learner_id,)
@@ -368,7 +380,7 @@ class SQLiteStore:
 
     def certificate(self, code: str) -> Certificate | None:
         row = self._read(lambda db: db.execute(
-            "SELECT code, learner_id, contents, key_id, issued_at FROM certificates WHERE code = ?",
+            f"SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE code = ?",
             (code,)).fetchone())
         return Certificate(*row) if row else None
 
@@ -418,8 +430,10 @@ class SQLiteStore:
             for event in bundle.events:
                 if gone(event.learner_id, event.finished_at):
                     counts.skipped += 1
-                else:
-                    counts.events += _insert_event(db, event, ignore=True)
+                elif _insert_event(db, event, ignore=True):
+                    counts.events += 1
+                elif _read_event(db, event.event_id) != event:
+                    counts.conflicts.append(event.event_id)
             for done in bundle.completions:
                 if gone(done.learner_id, done.completed_at):
                     counts.skipped += 1
@@ -434,10 +448,14 @@ class SQLiteStore:
                 if gone(cert.learner_id, cert.issued_at):
                     counts.skipped += 1
                     continue
-                counts.certificates += db.execute(
-                    "INSERT OR IGNORE INTO certificates (code, learner_id, contents, key_id, issued_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (cert.code, cert.learner_id, cert.contents, cert.key_id, cert.issued_at)).rowcount
+                added = db.execute(
+                    f"INSERT OR IGNORE INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (cert.code, cert.learner_id, cert.contents, cert.key_id, cert.issued_at, cert.public_key,
+                     cert.signature)).rowcount
+                counts.certificates += added
+                if not added and Certificate(*db.execute(
+                        f"SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE code = ?", (cert.code,)).fetchone()) != cert:
+                    counts.conflicts.append(cert.code)
         return counts
 
     def purge(self, before: date) -> dict[str, int]:
@@ -535,6 +553,33 @@ class SQLiteStore:
         except (ValueError, TypeError):
             raise RecordsError("corrupt", path=self.path) from None
 
+    # ---- the public keys this data folder trusts (records/signing.py) -------------------------------------
+
+    def trust_key(self, public_key: str, label: str = "") -> bool:
+        """Trust certificates and exports signed with `public_key` (64 hex); True if it was not trusted yet."""
+        from .signing import PUBLIC_KEY
+
+        if not isinstance(public_key, str) or not PUBLIC_KEY.match(public_key):
+            raise RecordsError("invalid", detail="a public key is 64 characters 0-9 and a-f")
+        label = clean_name(label) or ""
+        with self._write() as db:
+            added = db.execute("INSERT OR IGNORE INTO trusted_keys (public_key, label, trusted_at) VALUES (?, ?, ?)",
+                               (public_key, label, utc_now())).rowcount == 1
+            if not added and label:
+                db.execute("UPDATE trusted_keys SET label = ? WHERE public_key = ?", (label, public_key))
+        return added
+
+    def untrust_key(self, public_key: str) -> bool:
+        with self._write() as db:
+            return db.execute("DELETE FROM trusted_keys WHERE public_key = ?", (public_key,)).rowcount == 1
+
+    def trusted_keys(self) -> list:
+        from .signing import TrustedKey
+
+        rows = self._read(lambda db: db.execute(
+            "SELECT public_key, label, trusted_at FROM trusted_keys ORDER BY trusted_at, public_key").fetchall())
+        return [TrustedKey(*row) for row in rows]
+
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the whole file: ['ok'] when it is sound."""
         return [row[0] for row in self._read(lambda db: db.execute("PRAGMA integrity_check").fetchall())]
@@ -574,6 +619,12 @@ def _insert_event(db: sqlite3.Connection, e: StoredEvent, *, ignore: bool = Fals
         "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (e.event_id, e.learner_id, e.workshop or "", e.exercise_id, e.page, e.lang, json.dumps(list(e.choices)),
          e.score, None if e.passed is None else int(e.passed), e.started_at, e.finished_at)).rowcount
+
+
+def _read_event(db: sqlite3.Connection, event_id: str) -> StoredEvent | None:
+    row = db.execute("SELECT event_id, learner_id, workshop, exercise_id, page, lang, choices, score, passed, "
+                     "started_at, finished_at FROM events WHERE event_id = ?", (event_id,)).fetchone()
+    return _event(row) if row else None
 
 
 def _event(row: tuple) -> StoredEvent:

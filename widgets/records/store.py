@@ -75,6 +75,8 @@ class Certificate:
     contents: str      # the canonical JSON the code was computed from
     key_id: str        # which key signed it (a short hash of the key, not the key)
     issued_at: str
+    public_key: str = ""   # the Ed25519 public key that signed it (64 hex); "" for the first certificates (HMAC)
+    signature: str = ""    # the Ed25519 signature over `contents` (base64); the code is made from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class MergeCounts:
     completions: int = 0
     certificates: int = 0
     skipped: int = 0          # records of deleted learners or from before a purge, left out on purpose
+    conflicts: list[str] = field(default_factory=list)  # ids already here for a different record: this one kept
 
     def total(self) -> int:
         return self.learners + self.events + self.completions + self.certificates
@@ -156,6 +159,9 @@ class RecordStore(Protocol):
     def join_workshop(self, code: str, nickname: str | None = None) -> Participant: ...
     def participants(self, code: str) -> list[Participant]: ...
     def workshop_events(self, code: str, exercise_id: str | None = None) -> list[StoredEvent]: ...
+    def trust_key(self, public_key: str, label: str = "") -> bool: ...
+    def untrust_key(self, public_key: str) -> bool: ...
+    def trusted_keys(self) -> list: ...
     def close(self) -> None: ...
 
 
@@ -228,7 +234,14 @@ def check_time(value: object, what: str) -> str:
         raise RecordsError("invalid", detail=f"{what} {str(value)[:40]!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before the first day there is
+        raise RecordsError("invalid", detail=f"{what} {str(value)[:40]!r} is outside the years 1-9999 in UTC") from None
+    if not 2000 <= moment.year <= 2200:
+        raise RecordsError("invalid", detail=f"{what} {str(value)[:40]!r} is not a time the course could have "
+                                             f"recorded (years 2000-2200)")
+    return moment.isoformat(timespec="seconds")
 
 
 def checked_event(learner_id: str, event: ExerciseEvent, workshop: str | None,
