@@ -122,6 +122,11 @@ def cmd_setting(args: argparse.Namespace) -> int:
     except SettingError as exc:
         print(f"Problem: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a read-only setting file or folder: the saved setting is unchanged
+        print(f"Problem: cannot save the setting in {path} ({exc.strerror or exc}); nothing was changed. Set "
+              f"FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer.",
+              file=sys.stderr)
+        return 1
     if not values:
         print(f"The setting is not set yet ({path}). Pages show placeholders such as [your setting's name].")
     for field in FIELDS:

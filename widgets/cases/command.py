@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "generate":
         from .generate import write
 
-        path = write(args.rows, args.seed, args.out, progress=False if args.no_progress else None)
+        try:
+            path = write(args.rows, args.seed, args.out, progress=False if args.no_progress else None)
+        except OSError as exc:
+            return _cannot_write(args.out, exc)
         print(f"Wrote {args.rows:,} synthetic cases (seed {args.seed}) to {path}")
         return 0
     from .validate import CaseDataError, load_cases, sample_path
@@ -96,7 +99,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"fmse-course cases export: {exc}", file=sys.stderr)
         return 2
     rows = CaseTable(frame).rows(wanted)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(csv_text(rows), encoding="utf-8", newline="")
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(csv_text(rows), encoding="utf-8", newline="")
+    except OSError as exc:
+        return _cannot_write(args.out, exc)
     print(f"Wrote {len(rows):,} of {len(frame):,} cases to {args.out}")
     return 0
+
+
+def _cannot_write(path: Path, exc: OSError) -> int:
+    print(f"Problem: cannot write {path} ({exc.strerror or exc}). Nothing was written there: choose a file in a "
+          f"folder you can write to (--out).", file=sys.stderr)
+    return 1

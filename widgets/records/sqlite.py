@@ -166,6 +166,10 @@ class SQLiteStore:
                 for part in (self.path, *_companions(self.path)):
                     keep_private(part, mode)
             uri = f"{self.path.as_uri()}?mode={'ro' if read_only else 'rw'}"
+            if read_only and not _companions(self.path)[0].exists():
+                # A read-only folder: SQLite cannot make the shared-memory file a reader of a WAL file needs, so
+                # the file is read as it is (nothing here can change it: writes to it are refused anyway).
+                uri += "&immutable=1"
             db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None,
                                  check_same_thread=False)
             db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")

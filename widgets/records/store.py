@@ -11,6 +11,7 @@ checked here, before any store sees it, so every implementation keeps the same p
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
@@ -183,17 +184,45 @@ def check_learner_id(value: object) -> str:
 
 
 def clean_name(value: object) -> str | None:
-    """A display name: spaces collapsed, control characters refused, at most MAX_NAME characters; '' is None."""
+    """A display name: spaces collapsed, control characters refused, invisible formatting characters taken out
+    (see visible_text), composed (NFC), at most MAX_NAME characters; '' is None. Names and workshop nicknames
+    both pass here."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise RecordsError("invalid", detail="a name must be text")
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
         raise RecordsError("invalid", detail="a name cannot contain control characters")
-    name = " ".join(value.split())
+    name = " ".join(visible_text(unicodedata.normalize("NFC", value)).split())
     if len(name) > MAX_NAME:
         raise RecordsError("invalid", detail=f"a name has at most {MAX_NAME} characters")
     return name or None
+
+
+def visible_text(text: str) -> str:
+    """`text` without Unicode's invisible "format" characters: right-to-left and left-to-right overrides, embeddings
+    and isolates, zero-width spaces, joiners and non-joiners, word joiners, byte-order marks, soft hyphens.
+
+    A name read in a report, a certificate or the trainer's list must show what it says: an override can make a
+    name read backwards (or as another), a zero-width character make two different names look the same. Kept,
+    because they are how emoji are written and change no letter: a joiner between two emoji (👩🏽‍🏫), and the tag
+    characters of a flag such as Wales's (🏴 followed by tags)."""
+    kept: list[str] = []
+    for i, c in enumerate(text):
+        if unicodedata.category(c) != "Cf":
+            kept.append(c)
+            continue
+        before = kept[-1] if kept else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if c == "\u200d" and _emoji(before) and _emoji(after):
+            kept.append(c)
+        elif 0xE0020 <= ord(c) <= 0xE007F and before and (before == "\U0001F3F4" or 0xE0020 <= ord(before) <= 0xE007E):
+            kept.append(c)
+    return "".join(kept)
+
+
+def _emoji(c: str) -> bool:
+    return bool(c) and (unicodedata.category(c) in ("So", "Sk") or c == "\ufe0f") and ord(c) > 0x2000
 
 
 def clean_nickname(value: object) -> str | None:
