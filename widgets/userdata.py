@@ -1,8 +1,10 @@
 """The per-user data folder: the setting file, the learner records and the keys. FMSE_DATA_DIR overrides it.
 
-Files made here are as private as their folder: owner-only (0600) in the per-user folder; in a folder that
-FMSE_DATA_DIR names (which a setting may share on purpose), the folder's own read and write permissions, never
-wider. Keys are owner-only everywhere.
+Files made here are as private as their folder: owner-only (0600) in the per-user folder, which is made
+owner-only (0700); in a folder that FMSE_DATA_DIR names (which a setting may share on purpose), the folder's own
+read and write permissions for its group and read permission for others, never wider (and never writable by
+everyone). An existing records file with wider permissions is narrowed when the course opens it. Keys are
+owner-only everywhere.
 """
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ def file_mode(folder: Path) -> int:
     if not os.environ.get("FMSE_DATA_DIR") or os.name != "posix":
         return PRIVATE
     try:
-        shared = stat.S_IMODE(folder.stat().st_mode) & 0o066  # the folder's read/write bits for group and others
+        # The folder's read and write bits for its group, and its read bit for others: a folder shared with a group
+        # shares its files with that group; never writable by everyone, whatever the folder allows.
+        shared = stat.S_IMODE(folder.stat().st_mode) & 0o064
     except OSError:
         return PRIVATE
     return PRIVATE | shared
