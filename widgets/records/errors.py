@@ -22,7 +22,7 @@ def _templates(lang: str) -> dict[str, str]:
             "FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer."),
         "corrupt": tr.gettext(
             "The learning records file is damaged ({path}), so nothing is written to it. Your answer was not "
-            "saved, and nothing has been deleted. Run `fmse-course records repair` (or ask whoever looks after "
+            "saved, and nothing has been deleted. Run fmse-course records repair (or ask whoever looks after "
             "this computer to): it copies everything that can still be read into a new records file and keeps "
             "the damaged one beside it."),
         "full": tr.gettext(
