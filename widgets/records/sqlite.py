@@ -457,8 +457,9 @@ class SQLiteStore:
                     (cert.code, cert.learner_id, cert.contents, cert.key_id, cert.issued_at, cert.public_key,
                      cert.signature)).rowcount
                 counts.certificates += added
-                if not added and Certificate(*db.execute(
-                        f"SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE code = ?", (cert.code,)).fetchone()) != cert:
+                here = db.execute(f"SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE code = ?",
+                                  (cert.code,)).fetchone()
+                if not added and Certificate(*here) != cert:
                     counts.conflicts.append(cert.code)
         return counts
 

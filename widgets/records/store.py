@@ -2,7 +2,8 @@
 
 What a store keeps, and nothing else: learners (a random id and an optional display name), exercise events
 (option or node ids chosen, score, pass, dates, page, language, exercise id, an optional workshop code),
-module completions, certificates issued, and workshops (the room's current question, and each participant's
+module completions, certificates issued (with their signature and public key), the public keys this data folder
+trusts, and workshops (the room's current question, and each participant's
 optional nickname, which never leaves the store in an export). Never free text; never anything about a child. Every value is
 checked here, before any store sees it, so every implementation keeps the same promise.
 
