@@ -15,6 +15,7 @@ PyPI instead takes about 3 minutes here; FMSE_WHEEL_TEST_INSTALL=full does that
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -52,6 +53,24 @@ def course_files(folder: str) -> set[str]:
                                           for part in path.relative_to(base).parts)}
 
 
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """The folder and everything in it without write permission (as in a system-wide install), then restored."""
+    paths = [folder, *folder.rglob("*")]
+    for path in paths:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        yield
+    finally:
+        for path in paths:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
+def shipped_package(installed: dict) -> Path:
+    return Path(run(installed["bin"] / "python", "-c", "import fmse_widgets.paths as p; print(p.PACKAGE)",
+                    cwd=installed["cwd"], env=installed["env"]).strip())
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
@@ -78,7 +97,9 @@ def test_the_wheel_holds_the_whole_course_and_no_tests(wheel):
     assert inside["fmse_widgets/jupyter/"] == course_files("widgets/jupyter")
     assert "voila/templates/fmse/static/course.css" in inside["fmse_widgets/jupyter/"]
     assert "fmse_widgets/workshop/templates/join.html" in names
-    assert "fmse_widgets/cli.py" in names and "fmse_widgets/paths.py" in names
+    # every file of the package folder, so a new subpackage or a new kind of file cannot be left out quietly
+    package = {f"fmse_widgets/{n}" for n in course_files("widgets") if not n.endswith((".pyc", ".mo"))}
+    assert package - names == set(), "in widgets/ but not in the wheel (pyproject.toml: packages, package-data)"
 
     (dist_info,) = {n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")}
     for name in names:
@@ -99,7 +120,6 @@ def installed(wheel, tmp_path_factory) -> dict:
     """A new virtual environment with the wheel installed; returns its paths and the environment to run in."""
     work = tmp_path_factory.mktemp("installed")
     venv = work / "venv"
-    started = time.monotonic()
     if FULL_INSTALL:
         run(sys.executable, "-m", "venv", venv, cwd=work)
         run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "-c", ROOT / "constraints.txt", wheel,
@@ -112,7 +132,6 @@ def installed(wheel, tmp_path_factory) -> dict:
                            cwd=work).strip())
         ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
         (purelib / "zz_fmse_test_environment.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-    elapsed = time.monotonic() - started
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "FMSE_COURSE_ROOT", "VIRTUAL_ENV", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
     env.update(FMSE_DATA_DIR=str(work / "user-data"), PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
@@ -121,7 +140,7 @@ def installed(wheel, tmp_path_factory) -> dict:
                    JUPYTER_CONFIG_PATH=str(Path(sys.prefix) / "etc" / "jupyter"))
     elsewhere = work / "elsewhere"  # any folder but the repository
     elsewhere.mkdir()
-    return {"venv": venv, "bin": venv / "bin", "env": env, "cwd": elsewhere, "seconds": elapsed}
+    return {"venv": venv, "bin": venv / "bin", "env": env, "cwd": elsewhere}
 
 
 def test_the_installed_course_comes_from_the_wheel_not_the_checkout(installed):
@@ -137,78 +156,86 @@ def test_the_installed_course_comes_from_the_wheel_not_the_checkout(installed):
         assert not where[key].startswith(str(ROOT)), (key, where[key])
 
 
-def test_content_check_passes_from_the_installed_wheel(installed):
+def test_content_check_and_the_installation_check_pass_from_the_installed_wheel(installed):
     out = run(installed["bin"] / "fmse-course", "content", "check", cwd=installed["cwd"], env=installed["env"])
     assert out.startswith("Content is valid:"), out
+    # packages (read from the wheel's metadata), template, catalogue, content, case data, records, port
+    report = run(installed["bin"] / "fmse-course", "check", "--no-render", "--port", str(free_port()),
+                 cwd=installed["cwd"], env=installed["env"])
+    assert "Python packages:" in report and "Pages not opened (--no-render)" in report, report
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
 
 
 def test_the_installed_wheel_serves_the_course(installed):
+    """From another folder, with the installed package read-only and left exactly as it was."""
     from fmse_widgets.i18n import translator
 
+    package = shipped_package(installed)
+    before = snapshot(package)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = installed["cwd"] / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([str(installed["bin"] / "fmse-course"), "serve", "--no-browser", "--port", str(port)],
-                                  cwd=installed["cwd"], env=installed["env"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, f"the server stopped:\n{log_path.read_text()}"
-            try:
-                if fetch(base + "/", follow=False, timeout=5)[0] in (200, 302):
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"no answer within 120 s:\n{log_path.read_text()}"
-            time.sleep(0.5)
+    with read_only(package):
+        with log_path.open("w") as log:
+            server = subprocess.Popen([installed["bin"] / "fmse-course", "serve", "--no-browser", "--port", str(port)],
+                                      cwd=installed["cwd"], env=installed["env"], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                assert server.poll() is None, f"the server stopped:\n{log_path.read_text()}"
+                try:
+                    if fetch(base + "/", follow=False, timeout=5)[0] in (200, 302):
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, f"no answer within 120 s:\n{log_path.read_text()}"
+                time.sleep(0.5)
 
-        status, _, landing = fetch(base + "/")
-        assert status == 200, landing[:500]
-        assert '<html lang="cy">' in landing  # the bilingual landing page, Welsh first
-        assert "Blacmel rhywiol ag ysgogiad ariannol · Financially motivated sexual extortion" in landing
-        assert "/voila/templates/fmse/static/course.css" in landing  # the course template, not Voilà's own
+            status, _, landing = fetch(base + "/")
+            assert status == 200, landing[:500]
+            assert '<html lang="cy">' in landing  # the bilingual landing page, Welsh first
+            assert "Blacmel rhywiol ag ysgogiad ariannol · Financially motivated sexual extortion" in landing
+            assert "/voila/templates/fmse/static/course.css" in landing  # the course template, not Voilà's own
 
-        status, _, page = fetch(base + "/voila/render/cy/01-cyd-destun.ipynb", timeout=180)
-        assert status == 200, page[:500]
-        assert '<html lang="cy">' in page
-        assert "Modiwl 1: Cyd-destun" in page  # the notebook, from the wheel
-        welsh = translator("cy").gettext("Read the alert on Hwb")  # the catalogue, from the wheel
-        assert welsh != "Read the alert on Hwb" and welsh in page
+            status, _, page = fetch(base + "/voila/render/cy/01-cyd-destun.ipynb", timeout=180)
+            assert status == 200, page[:500]
+            assert '<html lang="cy">' in page
+            assert "Modiwl 1: Cyd-destun" in page  # the notebook, from the wheel
+            welsh = translator("cy").gettext("Read the alert on Hwb")  # the catalogue, from the wheel
+            assert welsh != "Read the alert on Hwb" and welsh in page
 
-        css = ROOT / "widgets" / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.css"
-        status, _, served = fetch(base + "/voila/templates/fmse/static/course.css")
-        assert status == 200 and served == css.read_text(encoding="utf-8")
-    finally:
-        from fmse_widgets.processes import stop_server
+            css = ROOT / "widgets" / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.css"
+            status, _, served = fetch(base + "/voila/templates/fmse/static/course.css")
+            assert status == 200 and served == css.read_text(encoding="utf-8")
+        finally:
+            from fmse_widgets.processes import stop_server
 
-        stop_server(server)
-    assert "Traceback" not in log_path.read_text(), log_path.read_text()
+            stop_server(server)
+    log_text = log_path.read_text()
+    assert "Traceback" not in log_text, log_text
+    assert snapshot(package) == before  # nothing written into the installed package (root ignores modes)
 
 
 def test_jupyterlab_gets_a_writable_copy_of_the_notebooks(installed):
     """Under `fmse-course lab` a wheel's notebooks (perhaps read-only in site-packages) are copied, once."""
-    script = ("import fmse_widgets.paths as p; print(p.notebooks_dir()); print(p.lab_notebooks_dir())")
-    shipped = Path(run(installed["bin"] / "python", "-c", "import fmse_widgets.paths as p; print(p.notebooks_dir())",
-                       cwd=installed["cwd"], env=installed["env"]).strip())
-    read_only = [shipped, *shipped.rglob("*")]
-    for path in read_only:
-        path.chmod(path.stat().st_mode & ~0o222)
-    try:
-        first = Path(run(installed["bin"] / "python", "-c", script, cwd=installed["cwd"],
-                         env=installed["env"]).splitlines()[1])
+    script = "import fmse_widgets.paths as p; print(p.lab_notebooks_dir())"
+    shipped = shipped_package(installed) / "notebooks"
+    with read_only(shipped):
+        first = Path(run(installed["bin"] / "python", "-c", script, cwd=installed["cwd"], env=installed["env"]).strip())
         assert first.is_relative_to(Path(installed["env"]["FMSE_DATA_DIR"]))
-        assert course_files("notebooks") == {p.relative_to(first).as_posix() for p in first.rglob("*")
-                                             if p.is_file()}
+        copied = {p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file()}
+        assert copied == course_files("notebooks")
+        for path in [first, *first.rglob("*")]:
+            assert path.stat().st_mode & 0o200, f"{path} is not writable"
         edited = first / "en" / "01-context.ipynb"
-        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # writable
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         second = Path(run(installed["bin"] / "python", "-c", script, cwd=installed["cwd"],
-                          env=installed["env"]).splitlines()[1])
-        assert second == first
-        assert edited.read_text(encoding="utf-8").endswith("}\n\n")  # the trainer's change is kept
-    finally:
-        for path in read_only:
-            path.chmod(path.stat().st_mode | 0o200)
+                          env=installed["env"]).strip())
+    assert second == first
+    assert edited.read_text(encoding="utf-8").endswith("}\n\n")  # the trainer's change is kept
 
 
 def test_pip_install_from_the_source_folder_is_a_complete_install(tmp_path):
