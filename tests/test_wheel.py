@@ -165,6 +165,25 @@ def test_content_check_and_the_installation_check_pass_from_the_installed_wheel(
     assert "Python packages:" in report and "Pages not opened (--no-render)" in report, report
 
 
+def test_the_check_tells_a_wheel_install_to_reinstall_not_to_use_git(installed):
+    from fmse_widgets.check import SAY
+
+    missing = shipped_package(installed) / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.js"
+    kept = missing.read_bytes()
+    missing.unlink()
+    try:
+        for lang, index in (("en", 0), ("cy", 1)):
+            done = subprocess.run([installed["bin"] / "fmse-course", "check", "--no-render", "--lang", lang,
+                                   "--port", str(free_port())], cwd=installed["cwd"], env=installed["env"],
+                                  capture_output=True, text=True, timeout=300)
+            report = done.stdout + done.stderr
+            assert done.returncode == 1, report
+            assert SAY["restore_fix_wheel"][index].format(path=missing) in report, report
+            assert "git checkout" not in report, report
+    finally:
+        missing.write_bytes(kept)
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
 
