@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -169,26 +170,56 @@ def test_content_check_and_the_installation_check_pass_from_the_installed_wheel(
     assert "Python packages:" in report and "Pages not opened (--no-render)" in report, report
 
 
-def test_the_check_tells_a_wheel_install_to_reinstall_not_to_use_git(installed):
-    from fmse_widgets.check import SAY
+def test_the_check_tells_a_wheel_install_to_reinstall_not_to_use_git(tmp_path, monkeypatch):
+    """An installed wheel has no repository to restore a file from (run here, in-process: it is quick)."""
+    from fmse_widgets import check
 
-    missing = shipped_package(installed) / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.js"
-    kept = missing.read_bytes()
+    template = tmp_path / "jupyter"
+    shutil.copytree(ROOT / "widgets" / "jupyter", template)
+    missing = template / "voila" / "templates" / "fmse" / "static" / "course.js"
     missing.unlink()
-    try:
-        done = subprocess.run([installed["bin"] / "fmse-course", "check", "--no-render", "--lang", "cy",
-                               "--port", str(free_port())], cwd=installed["cwd"], env=installed["env"],
-                              capture_output=True, text=True, timeout=300)
-        report = done.stdout + done.stderr
-        assert done.returncode == 1, report
-        assert SAY["restore_fix_wheel"][1].format(path=missing) in report, report
-        assert "git checkout" not in report, report
-    finally:
-        missing.write_bytes(kept)
+    monkeypatch.setattr(check, "template_dir", lambda: template)
+    monkeypatch.setattr(check, "installed", lambda: True)
+    (finding,) = check.check_template(check.Say("cy"))
+    assert not finding.ok
+    assert finding.fix == check.SAY["restore_fix_wheel"][1].format(path=missing)
+    assert "git checkout" not in finding.fix and str(missing) in finding.text
+    monkeypatch.setattr(check, "installed", lambda: False)  # a checkout: restore it from git
+    (finding,) = check.check_template(check.Say("en"))
+    assert "git checkout" in finding.fix
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+@contextlib.contextmanager
+def course_command(installed: dict, command: str, *extra: str):
+    """`fmse-course serve` or `workshop` from the installed wheel, run from another folder; yields (base, log)."""
+    from fmse_widgets.processes import stop_server
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = installed["cwd"] / f"{command}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([installed["bin"] / "fmse-course", command, "--no-browser", "--port", str(port),
+                                   *extra], cwd=installed["cwd"], env=installed["env"], stdout=log,
+                                  stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, f"the server stopped:\n{log_path.read_text()}"
+            try:
+                if fetch(base + "/", follow=False, timeout=5)[0] in (200, 302):
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"no answer within 120 s:\n{log_path.read_text()}"
+            time.sleep(0.5)
+        yield base, log_path
+    finally:
+        stop_server(server)
+    assert "Traceback" not in log_path.read_text(), log_path.read_text()
 
 
 def test_the_installed_wheel_serves_the_course(installed):
@@ -197,48 +228,35 @@ def test_the_installed_wheel_serves_the_course(installed):
 
     package = shipped_package(installed)
     before = snapshot(package)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = installed["cwd"] / "serve.log"
-    with read_only(package):
-        with log_path.open("w") as log:
-            server = subprocess.Popen([installed["bin"] / "fmse-course", "serve", "--no-browser", "--port", str(port)],
-                                      cwd=installed["cwd"], env=installed["env"], stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                assert server.poll() is None, f"the server stopped:\n{log_path.read_text()}"
-                try:
-                    if fetch(base + "/", follow=False, timeout=5)[0] in (200, 302):
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, f"no answer within 120 s:\n{log_path.read_text()}"
-                time.sleep(0.5)
+    with read_only(package), course_command(installed, "serve") as (base, _):
+        status, _, landing = fetch(base + "/")
+        assert status == 200, landing[:500]
+        assert '<html lang="cy">' in landing  # the bilingual landing page, Welsh first
+        assert "Blacmel rhywiol ag ysgogiad ariannol · Financially motivated sexual extortion" in landing
+        assert "/voila/templates/fmse/static/course.css" in landing  # the course template, not Voilà's own
 
-            status, _, landing = fetch(base + "/")
-            assert status == 200, landing[:500]
-            assert '<html lang="cy">' in landing  # the bilingual landing page, Welsh first
-            assert "Blacmel rhywiol ag ysgogiad ariannol · Financially motivated sexual extortion" in landing
-            assert "/voila/templates/fmse/static/course.css" in landing  # the course template, not Voilà's own
+        status, _, page = fetch(base + "/voila/render/cy/01-cyd-destun.ipynb", timeout=180)
+        assert status == 200, page[:500]
+        assert '<html lang="cy">' in page
+        assert "Modiwl 1: Cyd-destun" in page  # the notebook, from the wheel
+        welsh = translator("cy").gettext("Read the alert on Hwb")  # the catalogue, from the wheel
+        assert welsh != "Read the alert on Hwb" and welsh in page
 
-            status, _, page = fetch(base + "/voila/render/cy/01-cyd-destun.ipynb", timeout=180)
-            assert status == 200, page[:500]
-            assert '<html lang="cy">' in page
-            assert "Modiwl 1: Cyd-destun" in page  # the notebook, from the wheel
-            welsh = translator("cy").gettext("Read the alert on Hwb")  # the catalogue, from the wheel
-            assert welsh != "Read the alert on Hwb" and welsh in page
-
-            css = ROOT / "widgets" / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.css"
-            status, _, served = fetch(base + "/voila/templates/fmse/static/course.css")
-            assert status == 200 and served == css.read_text(encoding="utf-8")
-        finally:
-            from fmse_widgets.processes import stop_server
-
-            stop_server(server)
-    log_text = log_path.read_text()
-    assert "Traceback" not in log_text, log_text
+        css = ROOT / "widgets" / "jupyter" / "voila" / "templates" / "fmse" / "static" / "course.css"
+        status, _, served = fetch(base + "/voila/templates/fmse/static/course.css")
+        assert status == 200 and served == css.read_text(encoding="utf-8")
     assert snapshot(package) == before  # nothing written into the installed package (root ignores modes)
+
+
+def test_the_installed_wheel_runs_a_workshop(installed):
+    """The workshop's join page (its own template) and its question list (data/workshop.yaml), from the wheel."""
+    with course_command(installed, "workshop", "--bind", "127.0.0.1", "--participants", "1") as (base, log):
+        code = re.search(r"Cod y gweithdy:\s+([A-Z0-9]+)", log.read_text())
+        assert code, log.read_text()
+        status, _, join = fetch(f"{base}/workshop/join?code={code.group(1)}", follow=False)
+        assert status == 200, join[:500]
+        assert f'value="{code.group(1)}"' in join and "Join the workshop" in join
+        assert '<html lang="cy">' in join and 'lang="en"' in join
 
 
 def test_jupyterlab_gets_a_writable_copy_of_the_notebooks(installed):
