@@ -1,5 +1,6 @@
 # Shared by scripts/start and scripts/test: make .venv (once) and install the course into it when
-# pyproject.toml has changed since the last install. Sourced, not run.
+# pyproject.toml or constraints.txt has changed since the last install, at the versions the tests passed
+# with (constraints.txt; scripts/freeze-constraints rewrites it). Sourced, not run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${FMSE_VENV:-$ROOT/.venv}"
@@ -20,10 +21,10 @@ ensure_venv() {  # $1: the extras to install, e.g. "" or "[test]"
       exit 1
     }
   fi
-  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/constraints.txt" -nt "$stamp" ]; then
     echo "Installing the course and what it needs (the first time takes a few minutes) ..."
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras"
+    "$VENV/bin/python" -m pip install --quiet -c "$ROOT/constraints.txt" -e "$ROOT$extras"
     touch "$stamp"
   fi
 }

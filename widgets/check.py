@@ -26,14 +26,15 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import PACKAGE, template_dir
+from .paths import PACKAGE, installed, template_dir
 from .processes import port_free, stop_server
 
 NEEDED_PYTHON = (3, 11)
 FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
 TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "static/course.css",
                   "static/course.js")
-IMPORT_NAMES = {"pyyaml": "yaml", "fpdf2": "fpdf", "python-docx": "docx", "jupyter-server": "jupyter_server"}
+IMPORT_NAMES = {"pyyaml": "yaml", "fpdf2": "fpdf", "python-docx": "docx", "jupyter-server": "jupyter_server",
+                "ipython": "IPython"}
 PAGE_TIMEOUT = 120
 SERVER_START_TIMEOUT = 120
 
@@ -70,6 +71,15 @@ SAY: dict[str, tuple[str, str]] = {
     "restore_fix": ("Restore the file from the course's repository (git checkout -- {path}), or download the "
                     "course again.",
                     "Adferwch y ffeil o ystorfa'r cwrs (git checkout -- {path}), neu lawrlwythwch y cwrs eto."),
+    # An installed wheel (not a checkout) is repaired by installing it again: each `X_wheel` replaces `X`.
+    "package_fix_wheel": ("Install the course again with the versions it was tested with: pip install -c "
+                          "constraints.txt --force-reinstall fmse_course-<version>-py3-none-any.whl",
+                          "Gosodwch y cwrs eto gyda'r fersiynau y cafodd ei brofi â nhw: pip install -c "
+                          "constraints.txt --force-reinstall fmse_course-<version>-py3-none-any.whl"),
+    "restore_fix_wheel": ("The installed course is incomplete ({path}): install it again with pip install "
+                          "--force-reinstall --no-deps fmse_course-<version>-py3-none-any.whl",
+                          "Nid yw'r cwrs a osodwyd yn gyflawn ({path}): gosodwch ef eto gyda pip install "
+                          "--force-reinstall --no-deps fmse_course-<version>-py3-none-any.whl"),
     "catalogue_ok": ("The Welsh interface catalogue is complete", "Mae catalog Cymraeg y rhyngwyneb yn gyflawn"),
     "catalogue_broken": ("The Welsh interface catalogue {path} cannot be used: {detail}",
                          "Nid oes modd defnyddio catalog Cymraeg y rhyngwyneb {path}: {detail}"),
@@ -94,6 +104,12 @@ SAY: dict[str, tuple[str, str]] = {
                   "data/cases/sample.csv), or make a new file with `fmse-course cases generate`.",
                   "Adferwch data/cases/sample.csv o ystorfa'r cwrs (git checkout -- data/cases/sample.csv), neu "
                   "gwnewch ffeil newydd gyda `fmse-course cases generate`."),
+    "cases_fix_wheel": ("Install the course again (pip install --force-reinstall --no-deps "
+                        "fmse_course-<version>-py3-none-any.whl), or make a new file with "
+                        "`fmse-course cases generate`.",
+                        "Gosodwch y cwrs eto (pip install --force-reinstall --no-deps "
+                        "fmse_course-<version>-py3-none-any.whl), neu gwnewch ffeil newydd gyda `fmse-course cases "
+                        "generate`."),
     "records_ok": ("Learner records: {path} can be read and written",
                    "Cofnodion dysgwyr: gellir darllen ac ysgrifennu {path}"),
     "records_broken": ("The learner records cannot be used: {detail}",
@@ -150,6 +166,8 @@ class Say:
         self.lang = lang
 
     def __call__(self, key: str, **values) -> str:
+        if f"{key}_wheel" in SAY and installed():  # no repository to restore from: install the wheel again
+            key = f"{key}_wheel"
         english, welsh = SAY[key]
         return (welsh if self.lang == "cy" else english).format(**values)
 
@@ -235,6 +253,8 @@ def check_template(say: Say) -> list[Finding]:
 
 def _shown_path(path: Path) -> str:
     """A path as the trainer would type it from the course folder, when it is inside it."""
+    if installed():
+        return str(path)
     try:
         return path.resolve().relative_to(PACKAGE.parent.resolve()).as_posix()
     except ValueError:

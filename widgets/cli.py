@@ -47,10 +47,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_lab(args: argparse.Namespace) -> int:
     from jupyterlab.labapp import LabApp
 
-    from .paths import notebooks_dir
+    from .paths import lab_notebooks_dir
 
     _need_free_port(args.port)
-    argv = [f"--ServerApp.root_dir={notebooks_dir()}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
+    argv = [f"--ServerApp.root_dir={lab_notebooks_dir()}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
             "--ServerApp.port_retries=0", "--LabApp.default_url=/lab/tree/index.ipynb"]
     if args.no_browser:
         argv.append("--no-browser")

@@ -17,7 +17,6 @@ import asyncio
 import inspect
 import time
 from collections import deque
-from pathlib import Path
 from urllib.parse import urlencode
 
 import tornado.web
@@ -25,6 +24,7 @@ from jupyter_server.utils import url_path_join
 from tornado import template
 
 from ..course import PageInfo, pages
+from ..paths import workshop_templates_dir
 from ..records.errors import RecordsError
 from ..records.store import LEARNER_ID, clean_nickname
 from .room import PARTICIPANT_PAGE, TRAINER_PAGE, local_addresses, normalise_code, same_secret
@@ -35,7 +35,7 @@ COOKIE_DAYS = 1
 MAX_FAILURES = 20          # wrong codes or tokens from one address ...
 FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait
 PARTICIPANT_KINDS = ("module", "reference")
-TEMPLATES = template.Loader(str(Path(__file__).with_name("templates")))
+TEMPLATES = template.Loader(str(workshop_templates_dir()))
 
 # What a gate does with each of Voilà's handlers, by class name (the classes are wrapped, never changed).
 PUBLIC = {"MultiStaticFileHandler", "TemplateStaticFileHandler", "FileFindHandler"}
