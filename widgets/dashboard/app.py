@@ -90,6 +90,29 @@ STYLE = """<style>""" + CHART_CSS + """
 .fmse-checklist li { margin: 0.35rem 0; }
 .fmse-checklist ol ol { list-style-type: lower-alpha; }
 .fmse-setting-value { font-weight: 600; }
+/* ---- h15: the Staff training grid (it scrolls in its own box, never the page) ---- */
+.fmse-staff-training, .fmse-staff-training .widget-html, .fmse-staff-training .widget-html-content {
+  min-width: 0; max-width: 100%; }
+.fmse-grid-scroll { overflow: auto; max-width: 100%; max-height: 70vh; border: 1px solid #8a8a8a; }
+.fmse-grid-scroll:focus-visible { outline: 3px solid #1f5c99; outline-offset: 2px; }
+.fmse-training-grid { margin: 0; }
+.fmse-training-grid caption { padding: 0.4rem 0.6rem; }
+.fmse-training-grid td { text-align: left; white-space: nowrap; }
+.fmse-training-grid thead th { position: sticky; top: 0; z-index: 1; background: var(--jp-layout-color1, #fff);
+  vertical-align: bottom; }
+.fmse-training-grid th[scope="row"] { position: sticky; left: 0; background: var(--jp-layout-color1, #fff);
+  white-space: nowrap; }
+.fmse-grid-number { font-variant-numeric: tabular-nums; font-weight: 700; }
+.fmse-state-symbol { display: inline-block; width: 1.2em; font-weight: 700; }
+.fmse-state-completed .fmse-state-symbol { color: #1d6b2f; }
+.fmse-state-due .fmse-state-symbol { color: #8a4b00; }
+.fmse-training-summary { font-size: 1.15rem; }
+.fmse-refresher { margin-top: 1rem; }
+.fmse-refresher .widget-inline-hbox { flex-direction: column !important; align-items: stretch !important;
+  height: auto !important; }
+.fmse-refresher .widget-inline-hbox > .widget-label { width: auto !important; font-weight: 600;
+  text-align: left !important; margin: 0 0 0.25rem; }
+/* ---- end h15 grid ---- */
 @media print {
   .fmse-dashboard .lm-TabBar, .fmse-dashboard-intro, .fmse-no-print { display: none !important; }
   .fmse-dashboard .lm-TabPanel-stackedPanel, .fmse-dashboard .widget-tab-contents { border: 0 !important;
