@@ -41,17 +41,28 @@ def state_names(lang: str) -> dict[str, str]:
             COMPLETED: tr.gettext("Completed"), DUE: tr.gettext("Due for refresher")}
 
 
-def cell_text(cell: Cell, lang: str) -> str:
-    """A cell's state in words: "Not started", "In progress: 3 of 5", "Completed 4 Mar 2026", ..."""
+def cell_parts(cell: Cell, lang: str, *, course: bool = False) -> tuple[str, str]:
+    """A cell's state in words and its detail: ("In progress", "3 of 5"), ("Completed", "4 Mar 2026"), ..."""
+    from .progress import course_text
+
     tr = translator(lang)
+    state = state_names(lang)[cell.state]
     if cell.state == IN_PROGRESS:
-        # TRANSLATORS: a cell of the staff-training grid; {done} of {total} steps of a module are done.
-        return tr.gettext("In progress: {done} of {total}").format(done=cell.done, total=cell.total)
+        if course:
+            return state, course_text(lang, cell.done, cell.total)
+        # TRANSLATORS: a cell of the staff-training grid: {done} of {total} exercises of a module are done.
+        return state, tr.gettext("{done} of {total}").format(done=cell.done, total=cell.total)
     if cell.state == COMPLETED:
-        return tr.gettext("Completed {date}").format(date=_day(cell.completed_on, lang))
+        return state, _day(cell.completed_on, lang)
     if cell.state == DUE:
-        return tr.gettext("Due for refresher (completed {date})").format(date=_day(cell.completed_on, lang))
-    return tr.gettext("Not started")
+        return state, tr.gettext("completed {date}").format(date=_day(cell.completed_on, lang))
+    return state, ""
+
+
+def cell_text(cell: Cell, lang: str, *, course: bool = False) -> str:
+    """A cell in words on one line: "In progress: 3 of 5", "Completed: 4 Mar 2026", "Not started"."""
+    state, detail = cell_parts(cell, lang, course=course)
+    return f"{state}: {detail}" if detail else state
 
 
 def person_label(person: Person, lang: str) -> str:
@@ -229,16 +240,18 @@ class StaffTraining(w.VBox):
         head = (f'<th scope="col">{escape(person)}</th><th scope="col">{escape(course)}</th>'
                 + "".join(heading(m) for m in modules) + f'<th scope="col">{escape(certificate)}</th>')
 
-        def cell(c: Cell | None) -> str:
+        def cell(c: Cell | None, course: bool = False) -> str:
             if c is None:
                 return "<td>–</td>"
+            state, detail = cell_parts(c, lang, course=course)
+            more = f'<span class="fmse-cell-detail">{escape(detail)}</span>' if detail else ""
             return (f'<td class="fmse-state-{c.state}"><span aria-hidden="true" class="fmse-state-symbol">'
-                    f"{SYMBOLS[c.state]}</span> {escape(cell_text(c, lang))}</td>")
+                    f"{SYMBOLS[c.state]}</span> {escape(state)}{' ' if more else ''}{more}</td>")
 
         body = "".join(
             f'<tr><th scope="row">{escape(person_label(p, lang))}'
             + (f' <span class="fmse-workshop">({escape(workshop)})</span>' if p.workshop else "")
-            + "</th>" + cell(p.course) + "".join(cell(p.cells.get(m)) for m in modules)
+            + "</th>" + cell(p.course, course=True) + "".join(cell(p.cells.get(m)) for m in modules)
             + f"<td>{escape(certificate_text(p, lang))}</td></tr>" for p in shown)
         if not shown:
             body = (f'<tr><td colspan="{len(modules) + 3}">'
