@@ -97,7 +97,8 @@ STYLE = """<style>""" + CHART_CSS + """
 .fmse-grid-scroll:focus-visible { outline: 3px solid #1f5c99; outline-offset: 2px; }
 .fmse-training-grid { margin: 0; }
 .fmse-training-grid caption { padding: 0.4rem 0.6rem; }
-.fmse-training-grid td { text-align: left; white-space: nowrap; vertical-align: top; }
+.fmse-training-grid td { text-align: left; white-space: normal; vertical-align: top; min-width: 8.5rem; }
+.fmse-training-grid td .fmse-cell-detail { white-space: nowrap; }
 .fmse-training-grid .fmse-cell-detail { display: block; padding-left: 1.45em; font-size: 0.9rem; }
 .fmse-training-grid thead th { position: sticky; top: 0; z-index: 1; background: var(--jp-layout-color1, #fff);
   vertical-align: bottom; }
