@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fmse_widgets.recording import ExerciseEvent
+from pagekit import axe_failures, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +103,8 @@ def test_the_training_grid_shows_each_persons_state(visit, records_server, lang)
     page.wait_for_function("() => document.querySelectorAll('.fmse-training-grid tbody tr').length === 3",
                            timeout=20_000)
     page.locator(".fmse-dashboard").screenshot(path=str(SHOTS / f"training-{lang}-1366.png"))
+    wcag, serious = axe_failures(run_axe(page))  # axe-core with the grid open
+    assert wcag == [] and serious == [], wcag + serious
     assert v.outside == []
 
 
