@@ -17,13 +17,17 @@ from fmse_widgets.recording import ExerciseEvent
 from fmse_widgets.records import RecordsError
 from fmse_widgets.records import certificate as cert
 from fmse_widgets.records import signing
+from fmse_widgets.records.progress import Requirement
 from fmse_widgets.records.sqlite import SQLiteStore
 from fmse_widgets.records.store import Certificate
 
 WELSH_LETTERS = "âêîôûŵŷÂÊÎÔÛŴŶáéíóúẃýàèìòùẁỳäëïöüẅÿ"
 NAME = "Gwenllïan Ŵyn Pŷr"
-RULE = cert.Rule("final", ("final-check",), (cert.ModuleCheck("one", ("one-check",)),
-                                             cert.ModuleCheck("two", ("two-check-a", "two-check-b"))))
+RULE = cert.Rule((Requirement(0, "zero", ("zero-a",), (), True),
+                  Requirement(1, "one", ("one-a",), ("one-check",), True),
+                  Requirement(2, "two", (), ("two-check-a", "two-check-b"), True),
+                  Requirement(7, "final", (), ("final-check",), True),
+                  Requirement(8, "extra", ("extra-a",), (), False)))
 
 
 def event(exercise: str, when: str, *, passed: bool | None = True, score: float = 1.0) -> ExerciseEvent:
@@ -39,9 +43,12 @@ def store(tmp_path, monkeypatch):
 
 
 def earn(store, learner: str) -> None:
+    store.record_event(learner, event("zero-a", "2026-04-30", passed=None))
+    store.record_event(learner, event("one-a", "2026-05-01", passed=False, score=0.0))
     store.record_event(learner, event("one-check", "2026-05-01", passed=False, score=0.4))
+    store.record_event(learner, event("one-check", "2026-05-02"))
     store.record_event(learner, event("two-check-a", "2026-05-02"))
-    store.record_event(learner, event("two-check-b", "2026-05-03", passed=None))
+    store.record_event(learner, event("two-check-b", "2026-05-03"))
     store.record_event(learner, event("final-check", "2026-05-04", passed=False, score=0.6))
     store.record_event(learner, event("final-check", "2026-05-06", score=0.9))
 
@@ -52,21 +59,8 @@ def test_the_font_has_every_welsh_letter():
         assert [c for c in WELSH_LETTERS if ord(c) not in cmap] == []
 
 
-def test_the_rule_comes_from_a_data_file(tmp_path):
-    path = tmp_path / "data" / "certificate.yaml"
-    path.parent.mkdir()
-    path.write_text("final: {page: final, exercises: [final-check]}\n"
-                    "modules:\n  - {page: one, exercises: [one-check]}\n"
-                    "  - {page: two, exercises: [two-check-a, two-check-b]}\n", encoding="utf-8")
-    assert cert.load_rule(tmp_path) == RULE
-    assert RULE.pages == ("one", "two", "final")
-    path.write_text("final: {page: final, exercises: []}\nmodules: [{page: one, exercises: [x]}]\n", encoding="utf-8")
-    with pytest.raises(cert.RuleError, match="final.exercises must be a list of exercise ids"):
-        cert.load_rule(tmp_path)
-    path.write_text("final: {page: final, exercises: [a b]}\nmodules: [{page: one, exercises: [x]}]\n",
-                    encoding="utf-8")
-    with pytest.raises(cert.RuleError, match="certificate.yaml: final.exercises"):
-        cert.load_rule(tmp_path)
+def test_the_rule_is_the_course_definition_of_completion():
+    assert RULE.pages == ("zero", "one", "two", "final") and RULE.final_page == "final"
 
 
 def notebook(path, page: str, lang: str, title: str, ids: list[str]) -> None:
@@ -79,7 +73,9 @@ def notebook(path, page: str, lang: str, title: str, ids: list[str]) -> None:
 
 def course_notebooks(root, modules: range, final: bool = True):
     for n in modules:
-        notebook(root / "en" / f"{n:02d}-m{n}.ipynb", f"m{n}", "en", f"Module {n}", [f"m{n}-practice", f"m{n}-check"])
+        if n != 7:
+            notebook(root / "en" / f"{n:02d}-m{n}.ipynb", f"m{n}", "en", f"Module {n}",
+                     [f"m{n}-practice", f"m{n}-check"])
     if final:
         notebook(root / "en" / "07-final.ipynb", cert.FINAL_PAGE, "en", "Module 7", ["final-check", "final-extra"])
 
@@ -95,32 +91,38 @@ def test_the_rule_is_read_from_the_notebooks_knowledge_checks(tmp_path, monkeypa
     fake_types(monkeypatch)
     course_notebooks(tmp_path / "nb", range(0, 9))
     rule = cert.derive_rule(tmp_path / "nb")
-    assert rule.final_page == "check-your-learning" and rule.final == ("final-check",)
-    assert [(m.page, m.exercises) for m in rule.modules] == [(f"m{n}", (f"m{n}-check",)) for n in range(1, 7)]
+    assert rule.final_page == "check-your-learning" and rule.pages[-1] == "check-your-learning"
+    found = [(r.number, r.page, r.answer, r.passes, r.required) for r in rule.requirements]
+    assert found[0] == (0, "m0", ("m0-practice", "m0-check"), (), True)  # module 00: every exercise answered
+    assert found[1:7] == [(n, f"m{n}", (f"m{n}-practice",), (f"m{n}-check",), True) for n in range(1, 7)]
+    assert found[7] == (7, "check-your-learning", (), ("final-check",), True)  # the final check, and only it
+    assert found[8] == (8, "m8", ("m8-practice", "m8-check"), (), False)      # optional
 
 
 def test_the_rule_says_what_is_missing_while_the_modules_are_written(tmp_path, monkeypatch):
     fake_types(monkeypatch)
-    course_notebooks(tmp_path / "a", range(1, 5))
+    course_notebooks(tmp_path / "a", range(0, 5))
     with pytest.raises(cert.RuleError, match="module 05 does not exist yet"):
         cert.derive_rule(tmp_path / "a")
-    course_notebooks(tmp_path / "b", range(1, 7), final=False)
-    with pytest.raises(cert.RuleError, match="'check-your-learning' shows no knowledge-check"):
+    course_notebooks(tmp_path / "b", range(0, 7), final=False)
+    with pytest.raises(cert.RuleError, match="module 07 does not exist yet"):
         cert.derive_rule(tmp_path / "b")
 
 
-def test_standing_needs_every_module_check_and_a_passed_final(store):
+def test_standing_needs_every_required_module_and_a_passed_final(store):
     learner = store.add_learner(NAME).learner_id
-    assert cert.standing(RULE, store.events()) == cert.Standing(("one", "two"), False, None)
-    store.record_event(learner, event("one-check", "2026-05-01"))
+    assert cert.standing(RULE, store.events()) == cert.Standing(("zero", "one", "two"), False, None)
+    store.record_event(learner, event("zero-a", "2026-05-01"))
+    store.record_event(learner, event("one-a", "2026-05-01"))
+    store.record_event(learner, event("one-check", "2026-05-01", passed=False))  # answered, not passed
     store.record_event(learner, event("two-check-a", "2026-05-01"))
     store.record_event(learner, event("final-check", "2026-05-02", passed=False))
     found = cert.standing(RULE, store.events())
-    assert found.missing_modules == ("two",) and not found.final_passed and not found.eligible
-    assert cert.still_to_do(RULE, found) == ["two", "final"]
+    assert found.missing_modules == ("one", "two") and not found.final_passed and not found.eligible
+    assert cert.still_to_do(RULE, found) == ["one", "two", "final"]
     earn(store, learner)
     found = cert.standing(RULE, store.events())
-    assert found.eligible and found.completed_on.isoformat() == "2026-05-06"
+    assert found.eligible and found.completed_on.isoformat() == "2026-05-06"  # module 08 is never needed
 
 
 def test_issuing_needs_a_name_and_the_whole_rule(store):
@@ -129,6 +131,8 @@ def test_issuing_needs_a_name_and_the_whole_rule(store):
     with pytest.raises(RecordsError, match="needs the learner's name"):
         cert.issue(store, anonymous, rule=RULE)
     learner = store.add_learner(NAME).learner_id
+    store.record_event(learner, event("zero-a", "2026-05-01"))
+    store.record_event(learner, event("one-a", "2026-05-01"))
     store.record_event(learner, event("one-check", "2026-05-01"))
     with pytest.raises(RecordsError, match="still to do: two, final"):
         cert.issue(store, learner, rule=RULE)
@@ -152,7 +156,7 @@ def test_a_certificate_has_a_stable_code_and_verifies(store):
     again = cert.issue(store, learner, rule=RULE, setting_name="Ysgol Gŵyr")
     assert again.code == issued.code and len(store.certificates()) == 1
     assert issued.contents == {"v": 1, "learner_id": learner, "name": NAME, "completed_on": "2026-05-06",
-                               "pages": ["one", "two", "final"], "setting": "Ysgol Gŵyr"}
+                               "pages": ["zero", "one", "two", "final"], "setting": "Ysgol Gŵyr"}
     assert issued.certificate.public_key == signing.own_public_key() and issued.certificate.signature
     spaced = cert.format_code(issued.code).lower()
     assert cert.verify(store, spaced).status == "genuine"
@@ -247,13 +251,9 @@ def test_the_commands_issue_and_verify_a_certificate(course_copy, tmp_path, monk
     from fmse_widgets.cli import main
 
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
-    (course_copy / "data" / "certificate.yaml").write_text(
-        "final: {page: final, exercises: [final-check]}\n"
-        "modules: [{page: one, exercises: [one-check]}, {page: two, exercises: [two-check-a, two-check-b]}]\n",
-        encoding="utf-8")
     with SQLiteStore(tmp_path / "data" / "records.sqlite3") as store:
         learner = store.add_learner(NAME).learner_id
-        earn(store, learner)
+        earn_course(store, learner, cert.load_rule())
     out = tmp_path / "certificate.pdf"
     assert main(["records", "certificate", "--name", NAME.lower(), "--lang", "cy", "--out", str(out)]) == 0
     said = capsys.readouterr().out
@@ -261,11 +261,22 @@ def test_the_commands_issue_and_verify_a_certificate(course_copy, tmp_path, monk
     [text] = pdf_text(out.read_bytes())
     assert "Tystysgrif cwblhau" in text and NAME in text and code in text
     assert main(["records", "verify", code]) == 0
-    assert "GENUINE" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "GENUINE" in said and "The records show the course completed on 2026-06-02." in said
     assert main(["records", "verify", code, "--name", "Someone Else"]) == 1
     assert "NOT GENUINE" in capsys.readouterr().out
     assert main(["records", "verify", "AAAAA-AAAAA-AAAAA-AAAAA"]) == 1
     assert json.loads(store_contents(tmp_path)[0])["name"] == NAME
+
+
+def earn_course(store, learner: str, rule) -> None:
+    """Every requirement of the real course met: exercises answered, checks passed (module 08 left alone)."""
+    for requirement in rule.requirements:
+        if requirement.required:
+            for exercise in requirement.answer:
+                store.record_event(learner, event(exercise, "2026-06-01", passed=False, score=0.5))
+            for exercise in requirement.passes:
+                store.record_event(learner, event(exercise, "2026-06-02", score=0.8))
 
 
 def store_contents(tmp_path) -> list[str]:
@@ -274,14 +285,10 @@ def store_contents(tmp_path) -> list[str]:
 
 
 def test_the_course_itself_gives_a_complete_rule_and_a_certificate_naming_its_modules(store):
-    rule = cert.load_rule()  # from the knowledge checks on the real modules (or data/certificate.yaml)
-    assert rule.final_page == "check-your-learning" and len(rule.modules) == 6
+    rule = cert.load_rule()  # the course's definition of completion, read from the real modules
+    assert rule.final_page == "check-your-learning" and len(rule.pages) == 8  # modules 00-07
     learner = store.add_learner(NAME).learner_id
-    for check in rule.modules:
-        for exercise in check.exercises:
-            store.record_event(learner, event(exercise, "2026-06-01", passed=False, score=0.5))
-    for exercise in rule.final:
-        store.record_event(learner, event(exercise, "2026-06-02", score=0.8))
+    earn_course(store, learner, rule)
     issued = cert.issue(store, learner)
     welsh, english = pdf_text(cert.render_pdf(issued.contents, issued.code))
     for lang, text in (("cy", welsh), ("en", english)):

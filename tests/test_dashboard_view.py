@@ -86,12 +86,55 @@ def test_show_all_resets_every_filter(no_setting):
     assert view.current_filter() == CaseFilter()
 
 
-def test_no_matching_cases_says_so(no_setting):
+def test_no_matching_cases_says_so_and_a_reversed_date_range_says_what_to_fix(no_setting):
     view = dashboard("en").patterns
+    view.filters["sex"].value = "female"
+    view.filters["local_authority"].value = "blaenau-gwent"
+    view.filters["platform"].value = "instagram"
+    view.filters["start"].value = view.filters["end"].value = "2024-02"
+    assert status_count(view) == 0
+    assert "No cases match these filters." in view.headline.value
+    view.reset_button.click()
     view.filters["start"].value = "2025-06"
     view.filters["end"].value = "2024-02"
     assert status_count(view) == 0
-    assert "No cases match these filters." in view.headline.value
+    assert "The From month is after the To month" in view.headline.value
+    assert "No cases match" not in view.headline.value
+    cy = dashboard("cy").patterns
+    cy.filters["start"].value, cy.filters["end"].value = "2025-06", "2024-02"
+    assert "Mae&#x27;r mis yn “O fis” ar ôl y mis yn “Hyd at fis”" in cy.headline.value
+
+
+def test_small_numbers_say_fewer_than_10_with_a_note_in_each_language(no_setting, raw):
+    view = dashboard("en").patterns
+    view.filters["sex"].value = "female"
+    view.filters["local_authority"].value = "blaenau-gwent"
+    view.filters["platform"].value = "instagram"
+    cases = len(raw[(raw["sex"] == "female") & (raw["local_authority"] == "blaenau-gwent")
+                    & (raw["first_contact_platform"] == "instagram")])
+    assert 0 < cases < 10, "pick filters that leave a handful of cases"
+    assert "Showing fewer than 10 of 4,000 cases." in view.status.value
+    headline = view.headline.value
+    assert re.findall(r'<strong class="fmse-figure-value">([^<]*)</strong>', headline) == ["fewer than 10"] * 7
+    assert "%" not in headline and "£" not in headline
+    assert "a percentage or median worked out from fewer than 10 cases, is not shown" in headline
+    for chart in view.charts:  # every chart's table of figures follows the rule, and says why
+        table = chart.value.split("<table", 1)[1]
+        assert "fewer than 10" in table and "is not shown" in table
+        assert not re.search(r"<td>[1-9]</td>|<td>\d+%</td>", table)
+    assert "fewer than 10" in view.summary_table.value
+    view.download_button.click()
+    _, body = data_link(view.download.value)
+    assert body.decode("utf-8").count("\n") == cases + 1  # the rows are all there, and the page says few
+    assert "Download these cases as CSV (fewer than 10)" in view.download.value
+    assert "This file holds fewer than 10 cases." in view.download.value
+    cy = dashboard("cy").patterns
+    cy.filters["sex"].value = "female"
+    cy.filters["local_authority"].value = "blaenau-gwent"
+    cy.filters["platform"].value = "instagram"
+    assert "llai na 10" in cy.headline.value and "Mae&#x27;r ffeil hon" not in cy.download.value
+    cy.download_button.click()
+    assert "Mae&#x27;r ffeil hon yn cynnwys llai na 10 achos." in cy.download.value
 
 
 def test_download_holds_the_filtered_rows_up_to_the_cap(no_setting, raw, tmp_path):

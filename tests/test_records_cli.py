@@ -123,7 +123,9 @@ def test_the_staff_report_in_english_leaves_workshop_participants_out(data, caps
     total = str(len(page_exercises()["context"]))  # the module's exercises, as its notebook shows them
     assert alys == {**alys, "Module title": "Module 1: Context", "Exercises done": "3", "Exercises in module": total,
                     "Average score (%)": "75", "First activity": "2026-01-10", "Last activity": "2026-01-12",
-                    "Module completed on": "2026-01-12"}
+                    "Module check passed": "no", "Module completed on": ""}
+    # A completion row in the store (from an older rule) does not make the module complete: the knowledge check
+    # has not been passed, and the report follows the course's one definition (records.progress).
     [bryn] = [dict(zip(header, r)) for r in rows if r[0] == data["bryn"] and r[2] == "01"]
     assert bryn["Exercises done"] == "1" and bryn["Average score (%)"] == "0" and bryn["Module completed on"] == ""
 

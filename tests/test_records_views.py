@@ -5,6 +5,7 @@ import base64
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -53,25 +54,77 @@ def download(html: str) -> bytes:
     return base64.b64decode(re.search(r'base64,([A-Za-z0-9+/=]+)"', html).group(1))
 
 
-def test_the_staff_training_tab_filters_and_downloads_what_it_shows(store_factory):
+def test_the_staff_training_tab_is_a_grid_of_people_and_modules(store_factory):
     ids = fill(store_factory)
-    tab = StaffTraining("cy", store_factory=store_factory)
+    with store_factory() as store:
+        anonymous = store.add_learner(None).learner_id
+        store.record_event(anonymous, event(CONTEXT[1], "2026-04-03"))
+    tab = StaffTraining("cy", store_factory=store_factory, today=date(2026, 12, 1))
     assert tab.errors.value == ""
-    names = [label for label, _ in tab.person.options]
-    assert names[0] == "Y cyfan" and "Alys <b>Ŵ</b>" in names and "Visitor" not in names
-    assert "Alys &lt;b&gt;Ŵ&lt;/b&gt;" in tab.table.value and "<b>Ŵ" not in tab.table.value
-    assert "<caption>Hyfforddiant staff: cwblhau fesul modiwl a pherson</caption>" in tab.table.value
+    grid = tab.table.value
+    assert '<div class="fmse-grid-scroll" role="region" tabindex="0" aria-labelledby="fmse-grid-caption">' in grid
+    assert '<caption id="fmse-grid-caption">Hyfforddiant staff: cyflwr pob person ym mhob modiwl</caption>' in grid
+    assert '<th scope="row">Alys &lt;b&gt;Ŵ&lt;/b&gt;</th>' in grid and "<b>Ŵ" not in grid
+    assert all(i not in grid for i in (*ids.values(), anonymous))  # ids are never on screen
+    assert "Visitor" not in grid  # workshop participants only when asked
+    person = next(p for p in tab.people if p.learner_id == anonymous)
+    assert f"dysgwr dienw {person.reference}" in grid and person.reference not in anonymous.upper()
+    # Welsh plurals: "Mae 0 o 3 aelod o staff wedi cwblhau'r cwrs"
+    assert "Mae 0 o 3 aelod o staff wedi cwblhau&#x27;r cwrs." in tab.summary.value
+    alys = next(p for p in tab.people if p.learner_id == ids["alys"])
+    assert alys.cells["01"].state == "completed" and alys.cells["00"].state == "not-started"
+    assert '✓</span> Wedi cwblhau <span class="fmse-cell-detail">1 Ebr 2026</span>' in grid
+    assert "○</span> Heb ddechrau</td>" in grid
+    bryn = next(p for p in tab.people if p.learner_id == ids["bryn"])
+    assert bryn.cells["01"].state == "in-progress" and '◐</span> Ar y gweill <span class="fmse-cell-detail">1 o 4</span>' in grid
+    # Filters: module and state; sorting.
     tab.module.value = "01"
-    assert "2 berson, 2 res" in tab.summary.value  # Welsh plurals: dau berson, dwy res
-    tab.status.value = "yes"
-    assert [r.learner_id for r in tab.shown()] == [ids["alys"]]
+    tab.state.value = "completed"
+    assert [p.learner_id for p in tab.shown()] == [ids["alys"]]
+    assert "<th scope=\"col\"><span class=\"fmse-grid-number\">02" not in tab.table.value
     rows = list(csv.reader(io.StringIO(download(tab.download.value).decode("utf-8-sig"))))
-    assert rows[0][0] == "ID y dysgwr" and [r[0] for r in rows[1:]] == [ids["alys"]]
-    tab.status.value = ""
+    assert rows[0][0] == "ID y dysgwr" and {r[0] for r in rows[1:]} == {ids["alys"]}  # ids only in the CSV
+    tab.state.value = "not-started"
+    assert tab.shown() == [] and "Does neb yn cyfateb" in tab.table.value
+    tab.state.value = ""
+    tab.module.value = ""
+    tab.sort.value = "progress"
+    assert [p.learner_id for p in tab.shown()][-1] == ids["alys"]  # the most progress last
     tab.workshops.value = True
-    assert "Visitor" in [label for label, _ in tab.person.options] and "WS2026" in tab.table.value
-    tab.person.value = ids["bryn"]
-    assert [r.learner_id for r in tab.shown()] == [ids["bryn"]]
+    assert "Visitor" in tab.table.value and "(gweithdy)" in tab.table.value
+
+
+def test_the_refresher_period_marks_old_completions_due_and_is_kept_in_the_setting_file(store_factory):
+    from fmse_widgets.setting import read_values
+
+    ids = fill(store_factory)  # Alys completed module 01 on 1 April 2026
+    tab = StaffTraining("en", store_factory=store_factory, today=date(2027, 4, 1))
+    assert tab.refresher.value == 12  # the default
+    alys = next(p for p in tab.people if p.learner_id == ids["alys"])
+    assert alys.cells["01"].state == "due" and '↻</span> Due for refresher <span class="fmse-cell-detail">completed 1 Apr 2026' in tab.table.value
+    tab.refresher.value = 24
+    tab.refresher_button.click()
+    assert tab.errors.value == "" and read_values()["refresher_months"] == "24"
+    assert "Saved: a refresher every 24 months." in tab.refresher_note.value
+    assert next(p for p in tab.people if p.learner_id == ids["alys"]).cells["01"].state == "completed"
+    tab.module.value, tab.state.value = "01", "due"
+    assert tab.shown() == []
+    again = StaffTraining("en", store_factory=store_factory, today=date(2028, 4, 2))  # read from the file
+    assert again.refresher.value == 24 and "Due for refresher" in again.table.value
+
+
+def test_a_whole_course_completion_counts_in_the_summary(store_factory):
+    with store_factory() as store:
+        learner = store.add_learner("Ceri").learner_id
+        for requirement in cert.load_rule().requirements:
+            if requirement.required:
+                for exercise in (*requirement.answer, *requirement.passes):
+                    store.record_event(learner, event(exercise, "2026-05-01", page=requirement.page))
+        store.add_learner("Dai")  # no records: not in the grid
+    tab = StaffTraining("en", store_factory=store_factory, today=date(2026, 6, 1))
+    assert "1 of 1 member of staff has completed the course." in tab.summary.value
+    [ceri] = tab.people
+    assert ceri.course.state == "completed" and ceri.cells["08"].state == "not-started"  # 08 is optional
 
 
 def test_the_staff_training_tab_with_no_records_and_with_a_broken_file(store_factory, tmp_path):
@@ -84,10 +137,8 @@ def test_the_staff_training_tab_with_no_records_and_with_a_broken_file(store_fac
     assert "wedi&#x27;i difrodi" in tab.errors.value
 
 
-RULE = cert.Rule("context", (CONTEXT[2],), (cert.ModuleCheck("context", (CONTEXT[0], CONTEXT[1])),))
-
-
 def test_the_certificate_view_says_what_is_left_then_offers_the_pdfs(store_factory):
+    RULE = cert.load_rule()  # the course's definition of completion
     assert "Add your name" in CertificateView("en", None, store_factory=store_factory, rule=RULE).status.value
     with store_factory() as store:
         learner = store.add_learner("Llŷr Ŵ").learner_id
@@ -96,8 +147,10 @@ def test_the_certificate_view_says_what_is_left_then_offers_the_pdfs(store_facto
     assert "Yr hyn sydd ar ôl i&#x27;w wneud" in view.status.value and "Modiwl 1: Cyd-destun" in view.status.value
     assert view.make_button.layout.display == "none"
     with store_factory() as store:
-        for exercise in CONTEXT:
-            store.record_event(learner, event(exercise))
+        for requirement in RULE.requirements:
+            if requirement.required:
+                for exercise in (*requirement.answer, *requirement.passes):
+                    store.record_event(learner, event(exercise, page=requirement.page))
     recorder.record(event(CONTEXT[2]))  # the page's recorder tells the view to look again
     assert "Rydych chi wedi ennill eich tystysgrif." in view.status.value and view.make_button.layout.display is None
     view.make_button.click()
@@ -126,3 +179,13 @@ def test_the_landing_page_progress_follows_the_learner_chosen(store_factory):
     progress = CourseProgressView("en", again, store_factory=store_factory)
     assert "Ceri" in again.status.value
     assert f"1 of {len(page_exercises()['context'])} exercises done" in progress.value
+
+
+def test_refresher_dates_count_whole_months():
+    from fmse_widgets.records.grid import add_months, is_due
+
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2025, 11, 15), 14) == date(2027, 1, 15)
+    assert is_due(date(2025, 3, 1), 12, date(2026, 3, 1)) and not is_due(date(2025, 3, 1), 12, date(2026, 2, 28))
+    assert not is_due(date(2000, 1, 1), 0, date(2026, 1, 1))  # 0: no refresher

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from fmse_widgets.cli import main
-from fmse_widgets.setting import SettingError, load_setting, read_values, save_values, setting_path
+from fmse_widgets.setting import (SettingError, load_setting, read_values, refresher_months, save_values,
+                                  setting_path)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +36,8 @@ def test_set_values_round_trip_with_welsh_letters():
     ("dsp_email", "not-an-email", "does not look like an email address"),
     ("name", "x" * 200, "at most 120 characters"),
     ("colour", "blue", "unknown field 'colour'"),
+    ("refresher_months", "yearly", "must be a whole number of months from 0 \\(no refresher\\) to 120"),
+    ("refresher_months", "121", "must be a whole number of months"),
 ])
 def test_bad_values_are_refused_and_nothing_saved_is_lost(field, value, message):
     save_values({"name": "Ysgol Enghraifft"})
@@ -60,3 +63,13 @@ def test_setting_command(capsys, data_folder):
     assert "does not look like an email address" in capsys.readouterr().err
     assert main(["setting", "path"]) == 0
     assert capsys.readouterr().out.strip() == str(data_folder / "setting.yaml")
+
+
+def test_the_refresher_period_defaults_to_12_months_and_is_set_by_the_command(capsys):
+    assert refresher_months(load_setting("en")) == 12
+    assert main(["setting", "set", "--refresher-months", "0"]) == 0
+    assert "refresher_months: 0" in capsys.readouterr().out
+    assert refresher_months(load_setting("cy")) == 0
+    assert main(["setting", "set", "--refresher-months", "every year"]) == 1
+    assert "refresher_months: 'every year' must be a whole number" in capsys.readouterr().err
+    assert refresher_months(load_setting("en")) == 0  # nothing saved was lost

@@ -190,7 +190,10 @@ def parser() -> argparse.ArgumentParser:
                        ("deputy-phone", "the deputy's phone number"), ("deputy-email", "the deputy's email address"),
                        ("childrens-services-name", "your local authority's children's services"),
                        ("childrens-services-phone", "children's services' phone number"),
-                       ("police-phone", "the police number to use (default 101; 999 in an emergency)")):
+                       ("police-phone", "the police number to use (default 101; 999 in an emergency)"),
+                       ("refresher-months", "how often staff should complete the course again, in months "
+                                            "(default 12; 0 for no refresher): the dashboard's Staff training "
+                                            "tab marks older completions as due")):
         setting.add_argument(f"--{flag}", dest=flag.replace("-", "_"), metavar="TEXT", help=text)
     setting.set_defaults(func=cmd_setting)
 

@@ -19,6 +19,8 @@ FILE_NAME = "setting.yaml"
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,18}[0-9]$")
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MAX_LENGTH = 120
+DEFAULT_REFRESHER_MONTHS = 12
+MAX_REFRESHER_MONTHS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Setting:
     childrens_services_name: str
     childrens_services_phone: str
     police_phone: str
+    refresher_months: str        # how often staff redo the course, in months ("0": never); the Staff training tab
     is_set: bool                 # True when the setting's name has been set
     problem: str | None = None   # a message naming what to fix, when the file could not be read
 
@@ -53,6 +56,7 @@ def _placeholders(lang: str) -> dict[str, str]:
         "childrens_services_name": tr.gettext("[your local authority's children's services]"),
         "childrens_services_phone": tr.gettext("[children's services phone]"),
         "police_phone": "101",
+        "refresher_months": str(DEFAULT_REFRESHER_MONTHS),
     }
 
 
@@ -72,6 +76,9 @@ def check_value(field: str, value: str) -> str:
         raise SettingError(f"{field}: at most {MAX_LENGTH} characters, please")
     if value and field.endswith("_phone") and not PHONE.match(value):
         raise SettingError(f"{field}: {value!r} does not look like a phone number (digits, spaces, + and brackets)")
+    if value and field == "refresher_months" and not (value.isdigit() and int(value) <= MAX_REFRESHER_MONTHS):
+        raise SettingError(f"{field}: {value!r} must be a whole number of months from 0 (no refresher) to "
+                           f"{MAX_REFRESHER_MONTHS}")
     if value and field.endswith("_email") and not EMAIL.match(value):
         raise SettingError(f"{field}: {value!r} does not look like an email address")
     return value
@@ -111,6 +118,12 @@ def load_setting(lang: str, path: Path | None = None) -> Setting:
         values, problem = {}, str(exc)
     merged = {f: values.get(f) or placeholders[f] for f in FIELDS}
     return Setting(**merged, is_set=bool(values.get("name")), problem=problem)
+
+
+def refresher_months(setting: Setting) -> int:
+    """The refresher period in months (0: no refresher), DEFAULT_REFRESHER_MONTHS until the DSP sets one."""
+    value = setting.refresher_months
+    return int(value) if value.isdigit() else DEFAULT_REFRESHER_MONTHS
 
 
 def save_values(changes: dict[str, str], path: Path | None = None) -> dict[str, str]:

@@ -31,6 +31,47 @@ CSS = """
 """
 
 
+SMALL = 10   # a count, or the base of a percentage or median, under this is shown as "fewer than 10"
+
+
+class Small(str):
+    """A figure not shown because it, or the number of cases it is worked out from, is under SMALL: its text is
+    "fewer than 10" in `lang`. Tables that hold one add the note saying why."""
+
+    lang: str
+
+
+def small(lang: str) -> Small:
+    found = Small(translator(lang).gettext("fewer than 10"))
+    found.lang = lang
+    return found
+
+
+def small_note(lang: str) -> str:
+    """Why some figures say "fewer than 10", as a paragraph in `lang`."""
+    text = translator(lang).gettext(
+        "\u201cFewer than 10\u201d: a count under 10, or a percentage or median worked out from fewer than 10 "
+        "cases, is not shown. With so few cases one case changes a figure a lot, and in real data it could "
+        "point to a child.")
+    return f'<p class="fmse-small-note">{esc(text)}</p>'
+
+
+def count(n: float, lang: str) -> str:
+    """A count, or "fewer than 10" for 1 to 9 (0 is shown: it points to nobody)."""
+    return small(lang) if 0 < n < SMALL else number(n)
+
+
+def share(part: float, whole: float, lang: str) -> str:
+    """A percentage, or "fewer than 10" when the number it is worked out from is under 10 ("–" for none)."""
+    if not whole:
+        return "–"
+    return small(lang) if whole < SMALL else percent(part, whole)
+
+
+def holds_small(*texts: object) -> bool:
+    return any(isinstance(t, Small) for t in texts)
+
+
 def esc(text: str) -> str:
     return escape(str(text), quote=True)
 
@@ -94,7 +135,8 @@ def _legend(series: list[Series], y: int) -> str:
     return "".join(parts)
 
 
-def bar_chart(key: str, title: str, desc: str, labels: list[str], series: list[Series]) -> str:
+def bar_chart(key: str, title: str, desc: str, labels: list[str], series: list[Series], *,
+              lang: str = "en") -> str:
     """Horizontal bars, one row per label; more than one series is stacked, with a legend."""
     stacked = len(series) > 1
     top = 30 if stacked else 6
@@ -121,29 +163,48 @@ def bar_chart(key: str, title: str, desc: str, labels: list[str], series: list[S
                              f'fill="{COLOURS[k]}"/>')
             x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + BAR_HEIGHT / 2 + 5:g}" {FONT} '
-                     f'fill="currentColor">{number(totals[i])}</text>')
+                     f'fill="currentColor">{esc(count(totals[i], lang))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+def nice_ticks(peak: float, most: int = 4) -> list[int]:
+    """Round axis values from 0 to at least `peak`: steps of 1, 2 or 5 times a power of ten (0-250 in 50s)."""
+    if peak <= 0:
+        return []
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor * most >= peak:
+                size = step * factor
+                top = -(-int(peak) // size) * size
+                return list(range(0, top + 1, size))
+        step *= 10
+
+
 def column_chart(key: str, title: str, desc: str, labels: list[str], values: list[float],
-                 ticks: dict[int, str]) -> str:
-    """Vertical columns over time; `ticks` maps a column's index to the label written under it."""
+                 ticks: dict[int, str], *, lang: str = "en") -> str:
+    """Vertical columns over time; `ticks` maps a column's index to the label written under it. The value axis
+    has gridlines at round values; an empty chart has none."""
     height, bottom, left = 230, 190, 50
-    peak = max(values) if values and max(values) > 0 else 1
+    axis = nice_ticks(max(values) if values else 0)
+    top = axis[-1] if axis else 1
     step = (WIDTH - left - 10) / max(len(values), 1)
     parts = [_svg_open(key, height, title, desc)]
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="currentColor"/>')
-    for frac in (0.5, 1.0):
-        y = bottom - 170 * frac
+    for value in axis:
+        y = bottom - 170 * value / top
         parts.append(f'<text x="{left - 6}" y="{y + 5:g}" text-anchor="end" {FONT} fill="currentColor">'
-                     f'{number(peak * frac)}</text><line x1="{left}" y1="{y:g}" x2="{WIDTH - 10}" y2="{y:g}" '
-                     f'stroke="currentColor" stroke-opacity="0.25"/>')
+                     f'{number(value)}</text>')
+        if value:
+            parts.append(f'<line x1="{left}" y1="{y:g}" x2="{WIDTH - 10}" y2="{y:g}" stroke="currentColor" '
+                         f'stroke-opacity="0.25"/>')
     for i, value in enumerate(values):
-        h = 170 * value / peak
-        parts.append(f'<rect x="{left + i * step + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" '
-                     f'height="{h:.1f}" fill="{COLOURS[0]}"><title>{esc(labels[i])}: {number(value)}</title>'
-                     f'</rect>')
+        h = 170 * value / top
+        if h > 0:
+            parts.append(f'<rect x="{left + i * step + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" '
+                         f'height="{h:.1f}" fill="{COLOURS[0]}"><title>{esc(labels[i])}: {esc(count(value, lang))}'
+                         f'</title></rect>')
     for i, text in ticks.items():
         parts.append(f'<text x="{left + i * step + 2:.1f}" y="{bottom + 20}" {FONT} '
                      f'fill="currentColor">{esc(text)}</text>')
@@ -157,8 +218,10 @@ def table(caption: str, headers: list[str], rows: list[list[str]], *, key: str =
     body = "".join("<tr>" + f'<th scope="row">{esc(r[0])}</th>' + "".join(f"<td>{esc(c)}</td>" for c in r[1:])
                    + "</tr>" for r in rows)
     ident = f' id="{key}-table"' if key else ""
+    suppressed = next((c for r in rows for c in r if isinstance(c, Small)), None)
+    note = small_note(suppressed.lang) if suppressed is not None else ""
     return (f'<table class="fmse-table"{ident}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+            f"<tbody>{body}</tbody></table>{note}")
 
 
 def figure(chart: str, table_html: str, lang: str, *, caption: str, open_table: bool = False) -> str:
@@ -175,5 +238,5 @@ def describe_largest(items: list[tuple[str, float]], total: float, lang: str, *,
     """'Instagram 1,806 (45%); Snapchat 1,310 (33%); ...' for the largest `limit` items."""
     tr = translator(lang)
     ranked = sorted(items, key=lambda kv: -kv[1])[:limit]
-    listed = "; ".join(f"{label} {number(v)} ({percent(v, total)})" for label, v in ranked)
+    listed = "; ".join(f"{label} {count(v, lang)} ({share(v, total, lang)})" for label, v in ranked)
     return tr.gettext("Largest: {items}.").format(items=listed)

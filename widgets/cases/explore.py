@@ -41,6 +41,13 @@ def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
+def _few(lang: str) -> str:
+    """Instead of a sentence of percentages and medians, when there are fewer than 10 cases."""
+    return translator(lang).gettext("There are fewer than 10 cases, so these figures are not given as "
+                                    "percentages or medians: with so few cases one case changes a figure a lot, "
+                                    "and in real data it could point to a child.")
+
+
 def _section(key: str, parts: list[str]) -> HTML:
     return HTML(f'<section class="fmse-explore" id="fmse-explore-{key}"><style>{c.CSS}</style>' + "".join(parts)
                 + "</section>")
@@ -52,8 +59,8 @@ def _counts_figure(key: str, title: str, column: str, counts: pd.Series, lang: s
     labels = [value_label(column, v, lang) for v in counts.index]
     values = [int(v) for v in counts]
     desc = tr.gettext("Bar chart.") + " " + c.describe_largest(list(zip(labels, values)), total, lang)
-    chart = c.bar_chart(key, title, desc, labels, [c.Series(title, tuple(values))])
-    rows = [[label, c.number(v), c.percent(v, total)] for label, v in zip(labels, values)]
+    chart = c.bar_chart(key, title, desc, labels, [c.Series(title, tuple(values))], lang=lang)
+    rows = [[label, c.count(v, lang), c.share(v, total, lang)] for label, v in zip(labels, values)]
     table = c.table(title, [column_label(column, lang), tr.gettext("Cases"), tr.gettext("Share")], rows)
     return c.figure(chart, table, lang, caption=title, open_table=True)
 
@@ -65,7 +72,7 @@ def sample_overview(lang: str) -> HTML:
     months = cases["month"].cat.categories
     text = tr.gettext("The sample holds {n} invented cases, from {first} to {last}, in all {areas} local "
                       "authority areas of Wales. Each row is one invented case; no row describes a real "
-                      "child.").format(n=c.number(len(cases)), first=month_label(months[0], lang),
+                      "child.").format(n=c.count(len(cases), lang), first=month_label(months[0], lang),
                                        last=month_label(months[-1], lang),
                                        areas=cases["local_authority"].nunique())
     shown = ("case_id", "month", "local_authority", "age", "sex", "first_contact_platform", "demand_type",
@@ -104,19 +111,22 @@ def who_is_targeted(lang: str) -> HTML:
     younger = int(cases["age"].between(11, 13).sum())
     text = tr.gettext("Of the {n} invented cases, {male} involve boys and young men, {older} involve young "
                       "people aged 16 or 17, and {younger} involve children aged 11 to 13.").format(
-        n=c.number(n), male=c.percent(male, n), older=c.percent(older, n), younger=c.percent(younger, n))
+        n=c.count(n, lang), male=c.share(male, n, lang), older=c.share(older, n, lang),
+        younger=c.share(younger, n, lang))
     title = tr.gettext("Cases by age and sex")
     ages = [str(a) for a in table_.index]
     series = [c.Series(value_label("sex", sex, lang), tuple(int(v) for v in table_[sex])) for sex in s.SEXES]
     desc = tr.gettext("Stacked bar chart. {items}.").format(items="; ".join(
-        f"{age}: " + ", ".join(f"{ser.name} {c.number(ser.values[i])}" for ser in series)
+        f"{age}: " + ", ".join(f"{ser.name} {c.count(ser.values[i], lang)}" for ser in series)
         for i, age in enumerate(ages)))
-    chart = c.bar_chart("fmse-explore-age", title, desc, ages, series)
-    rows = [[age, *(c.number(ser.values[i]) for ser in series), c.number(sum(ser.values[i] for ser in series))]
-            for i, age in enumerate(ages)]
+    chart = c.bar_chart("fmse-explore-age", title, desc, ages, series, lang=lang)
+    rows = [[age, *(c.count(ser.values[i], lang) for ser in series),
+             c.count(sum(ser.values[i] for ser in series), lang)] for i, age in enumerate(ages)]
     table = c.table(title, [column_label("age", lang), *(ser.name for ser in series), tr.gettext("Total")], rows)
     code = ('pd.crosstab(cases["age"], cases["sex"])\n(cases["sex"] == "male").mean()\n'
             'cases["age"].between(16, 17).mean()')
+    if n < c.SMALL:
+        text = _few(lang)
     return _section("who", [_p(text), c.figure(chart, table, lang, caption=title, open_table=True),
                             _pandas(code, lang)])
 
@@ -131,12 +141,14 @@ def first_contact(lang: str) -> HTML:
     encrypted = int(n - moved["no-move"])
     text = tr.gettext("Instagram and Snapchat were where first contact happened in {both} of the invented "
                       "cases. In {moved} of cases the offender then moved the chat to an end-to-end encrypted "
-                      "app.").format(both=c.percent(insta_snap, n), moved=c.percent(encrypted, n))
+                      "app.").format(both=c.share(insta_snap, n, lang), moved=c.share(encrypted, n, lang))
     first = _counts_figure("fmse-explore-platform", tr.gettext("Where first contact happened"),
                            "first_contact_platform", platforms, lang)
     second = _counts_figure("fmse-explore-moved", tr.gettext("Where the chat was moved to"),
                             "moved_to_platform", moved, lang)
     code = 'cases["first_contact_platform"].value_counts()\ncases["moved_to_platform"].value_counts()'
+    if n < c.SMALL:
+        text = _few(lang)
     return _section("first-contact", [_p(text), first, second, _pandas(code, lang)])
 
 
@@ -158,16 +170,18 @@ def how_fast(lang: str) -> HTML:
     median = float(cases["minutes_to_threat"].median())
     text = tr.gettext("In {hour} of the invented cases the first threat came within an hour of first "
                       "contact. The median time was {median}.").format(
-        hour=c.percent(within_hour, n), median=c.minutes_text(median, lang))
+        hour=c.share(within_hour, n, lang), median=c.small(lang) if n < c.SMALL else c.minutes_text(median, lang))
     title = tr.gettext("Time from first contact to the first threat")
     desc = tr.gettext("Bar chart.") + " " + "; ".join(
-        f"{label} {c.number(v)} ({c.percent(v, n)})" for label, v in zip(labels, values)) + "."
-    chart = c.bar_chart("fmse-explore-speed", title, desc, labels, [c.Series(title, tuple(values))])
-    rows = [[label, c.number(v), c.percent(v, n)] for label, v in zip(labels, values)]
+        f"{label} {c.count(v, lang)} ({c.share(v, n, lang)})" for label, v in zip(labels, values)) + "."
+    chart = c.bar_chart("fmse-explore-speed", title, desc, labels, [c.Series(title, tuple(values))], lang=lang)
+    rows = [[label, c.count(v, lang), c.share(v, n, lang)] for label, v in zip(labels, values)]
     table = c.table(title, [tr.gettext("Time"), tr.gettext("Cases"), tr.gettext("Share")], rows)
     code = ('bands = pd.cut(cases["minutes_to_threat"], bins=[0, 15, 60, 360, 1440, 4320, float("inf")],\n'
             '              right=False)\nbands.value_counts(sort=False)\n'
             '(cases["minutes_to_threat"] < 60).mean(), cases["minutes_to_threat"].median()')
+    if n < c.SMALL:
+        text = _few(lang)
     return _section("speed", [_p(text), c.figure(chart, table, lang, caption=title, open_table=True),
                               _pandas(code, lang)])
 
@@ -182,18 +196,21 @@ def what_is_demanded(lang: str) -> HTML:
     median = float(cases["demand_gbp"].median())
     text = tr.gettext("The median first demand was £{median}. {paid} of the invented young people paid "
                       "something; of those who paid, {again} were asked for more.").format(
-        median=c.number(median), paid=c.percent(paid, n), again=c.percent(again, paid))
+        median=c.small(lang) if n < c.SMALL else c.number(median), paid=c.share(paid, n, lang),
+        again=c.share(again, paid, lang))
     types_figure = _counts_figure("fmse-explore-demand", tr.gettext("What was demanded"), "demand_type",
                                   types, lang)
     bands = pd.cut(cases["demand_gbp"], bins=list(AMOUNT_BINS), right=False).value_counts(sort=False)
     labels = [tr.gettext("Under £50"), tr.gettext("£50 to £99"), tr.gettext("£100 to £199"),
               tr.gettext("£200 to £499"), tr.gettext("£500 or more")]
     title = tr.gettext("Amount first demanded")
-    rows = [[label, c.number(v), c.percent(v, n)] for label, v in zip(labels, bands)]
+    rows = [[label, c.count(v, lang), c.share(v, n, lang)] for label, v in zip(labels, bands)]
     amounts = c.table(title, [tr.gettext("Amount"), tr.gettext("Cases"), tr.gettext("Share")], rows)
     code = ('cases["demand_type"].value_counts()\ncases["demand_gbp"].median()\n'
             'pd.cut(cases["demand_gbp"], bins=[0, 50, 100, 200, 500, float("inf")], right=False).value_counts()\n'
             'cases["paid"].mean(), cases.loc[cases["paid"], "asked_again"].mean()')
+    if n < c.SMALL:
+        text = _few(lang)
     return _section("demand", [_p(text), types_figure, amounts, _pandas(code, lang)])
 
 
@@ -206,8 +223,9 @@ def after_telling(lang: str) -> HTML:
     title = tr.gettext("Who the young person told first, and what happened next")
     headers = [column_label("told_first", lang), tr.gettext("Cases"),
                *(column_label(f, lang) for f in FLAGS_AFTER)]
-    rows = [[value_label("told_first", who, lang), c.number(counts[who]),
-             *(c.percent(shares.loc[who, f], 1) for f in FLAGS_AFTER)] for who in s.TOLD_FIRST]
+    rows = [[value_label("told_first", who, lang), c.count(counts[who], lang),
+             *(c.small(lang) if counts[who] < c.SMALL else c.percent(shares.loc[who, f], 1) for f in FLAGS_AFTER)]
+            for who in s.TOLD_FIRST]
     table = c.table(title, headers, rows)
     chart_figure = _counts_figure("fmse-explore-told", tr.gettext("Who the young person told first"),
                                   "told_first", counts, lang)

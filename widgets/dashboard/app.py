@@ -90,6 +90,50 @@ STYLE = """<style>""" + CHART_CSS + """
 .fmse-checklist li { margin: 0.35rem 0; }
 .fmse-checklist ol ol { list-style-type: lower-alpha; }
 .fmse-setting-value { font-weight: 600; }
+/* ---- h15: the Staff training grid (it scrolls in its own box, never the page) ---- */
+.fmse-staff-training, .fmse-staff-training .widget-html, .fmse-staff-training .widget-html-content {
+  min-width: 0; max-width: 100%; }
+.fmse-grid-scroll { overflow: auto; max-width: 100%; max-height: 70vh; border: 1px solid #8a8a8a; }
+.fmse-grid-scroll:focus-visible { outline: 3px solid #1f5c99; outline-offset: 2px; }
+.fmse-training-grid { margin: 0; }
+.fmse-training-grid caption { padding: 0.4rem 0.6rem; }
+.fmse-training-grid td { text-align: left; white-space: normal; vertical-align: top; min-width: 8.5rem; }
+.fmse-training-grid td .fmse-cell-detail { white-space: nowrap; }
+.fmse-training-grid .fmse-cell-detail { display: block; padding-left: 1.45em; font-size: 0.9rem; }
+.fmse-training-grid thead th { position: sticky; top: 0; z-index: 1; background: var(--jp-layout-color1, #fff);
+  vertical-align: bottom; }
+.fmse-training-grid th[scope="row"] { position: sticky; left: 0; background: var(--jp-layout-color1, #fff);
+  white-space: nowrap; }
+.fmse-grid-number { font-variant-numeric: tabular-nums; font-weight: 700; }
+.fmse-state-symbol { display: inline-block; width: 1.2em; font-weight: 700; }
+.fmse-training-grid thead th { white-space: normal; min-width: 6rem; }
+.fmse-state-completed .fmse-state-symbol { color: #1d6b2f; }
+.fmse-state-due .fmse-state-symbol { color: #8a4b00; }
+.fmse-training-summary { font-size: 1.15rem; }
+.fmse-refresher { margin-top: 1rem; }
+.fmse-refresher .widget-inline-hbox { flex-direction: column !important; align-items: stretch !important;
+  height: auto !important; }
+.fmse-refresher .widget-inline-hbox > .widget-label { width: auto !important; font-weight: 600;
+  text-align: left !important; margin: 0 0 0.25rem; }
+/* ---- end h15 grid ---- */
+/* ---- h15: the tabs wrap (and become a list on a narrow screen); nothing is wider than the screen ---- */
+.fmse-dashboard { min-width: 0 !important; max-width: 100%; }
+.fmse-dashboard > .lm-TabBar { height: auto !important; max-height: none !important; overflow: visible !important; }
+.fmse-dashboard .lm-TabBar-content { flex-wrap: wrap !important; height: auto !important; }
+.fmse-dashboard > .widget-tab-contents { min-width: 0; max-width: 100%; overflow: visible; }
+.fmse-dashboard .widget-tab-contents > .widget-box { min-width: 0; max-width: 100%; }
+.fmse-dashboard .fmse-filters .widget-dropdown { max-width: 100%; }
+.fmse-dashboard .widget-html, .fmse-dashboard .widget-html-content { max-width: 100%; min-width: 0; }
+.fmse-dashboard .widget-button, .fmse-dashboard .widget-checkbox { max-width: 100%; height: auto;
+  white-space: normal; }
+.fmse-dashboard .fmse-table { max-width: 100%; }
+@media (max-width: 40rem) {
+  .fmse-dashboard .lm-TabBar-content { flex-direction: column !important; }
+  .fmse-dashboard .lm-TabBar-tab { flex: 1 1 auto !important; margin: 0 !important; width: 100%; }
+  .fmse-dashboard > .widget-tab-contents { padding: 0.5rem !important; }
+  .fmse-filters .widget-dropdown { width: 100% !important; }
+}
+/* ---- end h15 tabs ---- */
 @media print {
   .fmse-dashboard .lm-TabBar, .fmse-dashboard-intro, .fmse-no-print { display: none !important; }
   .fmse-dashboard .lm-TabPanel-stackedPanel, .fmse-dashboard .widget-tab-contents { border: 0 !important;

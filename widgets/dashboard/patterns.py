@@ -115,8 +115,8 @@ class CasePatterns(w.VBox):
         tr = self.tr
         self.status.value = "<p>" + c.esc(tr.ngettext(
             "Showing {n} of {total} case.", "Showing {n} of {total} cases.", summary.total).format(
-            n=c.number(summary.cases), total=c.number(summary.total))) + "</p>"
-        self.headline.value = self._headline(summary)
+            n=c.count(summary.cases, self.lang), total=c.number(summary.total))) + "</p>"
+        self.headline.value = self._headline(summary, reversed_range=self._reversed())
         self.charts[0].value = self._by_month(summary)
         self.charts[1].value = self._by_age(summary)
         self.charts[2].value = self._by_column(summary.by_platform, "first_contact_platform",
@@ -127,24 +127,35 @@ class CasePatterns(w.VBox):
         self.download.value = ""
         self.download_note.value = self._download_note(wanted, summary)
 
-    def _headline(self, sm: Summary) -> str:
-        tr = self.tr
+    def _reversed(self) -> bool:
+        """The From month is after the To month."""
+        return self.filters["start"].value > self.filters["end"].value
+
+    def _headline(self, sm: Summary, *, reversed_range: bool = False) -> str:
+        tr, lang = self.tr, self.lang
+        if reversed_range:
+            said = tr.gettext("The From month is after the To month, so no month is chosen: choose a From month "
+                              "that comes before the To month.")
+            return f'<p class="fmse-empty fmse-range-problem">{c.esc(said)}</p>'
         if not sm.cases:
             empty = tr.gettext("No cases match these filters.")
             return f'<p class="fmse-empty">{c.esc(empty)}</p>'
+        few = sm.cases < c.SMALL
         items = [
-            (c.number(sm.cases), tr.ngettext("case", "cases", sm.cases)),
-            (c.percent(sm.male, sm.cases), tr.gettext("involve boys and young men")),
-            (c.percent(sm.within_hour, sm.cases), tr.gettext("were threatened within an hour of first contact")),
-            (c.percent(sm.paid, sm.cases), tr.gettext("paid something")),
-            (c.percent(sm.asked_again, sm.paid), tr.gettext("of those who paid were asked for more")),
-            (f"£{c.number(sm.median_demand)}", tr.gettext("median amount first demanded")),
-            (c.minutes_text(sm.median_minutes, self.lang), tr.gettext("median time from first contact to threat")),
+            (c.count(sm.cases, lang), tr.ngettext("case", "cases", sm.cases)),
+            (c.share(sm.male, sm.cases, lang), tr.gettext("involve boys and young men")),
+            (c.share(sm.within_hour, sm.cases, lang), tr.gettext("were threatened within an hour of first contact")),
+            (c.share(sm.paid, sm.cases, lang), tr.gettext("paid something")),
+            (c.share(sm.asked_again, sm.paid, lang), tr.gettext("of those who paid were asked for more")),
+            (c.small(lang) if few else f"£{c.number(sm.median_demand)}", tr.gettext("median amount first demanded")),
+            (c.small(lang) if few else c.minutes_text(sm.median_minutes, lang),
+             tr.gettext("median time from first contact to threat")),
         ]
         body = "".join(f'<li><strong class="fmse-figure-value">{c.esc(v)}</strong> {c.esc(t)}</li>'
                        for v, t in items)
         title = tr.gettext("Headline figures")
-        return f'<h2>{c.esc(title)}</h2><ul class="fmse-headline">{body}</ul>'
+        note = c.small_note(lang) if c.holds_small(*(v for v, _ in items)) else ""
+        return f'<h2>{c.esc(title)}</h2><ul class="fmse-headline">{body}</ul>{note}'
 
     def _by_month(self, sm: Summary) -> str:
         tr, lang = self.tr, self.lang
@@ -156,12 +167,12 @@ class CasePatterns(w.VBox):
             top = max(range(len(values)), key=lambda i: values[i])
             desc = tr.gettext("Column chart of {n} cases by month, from {first} to {last}. The most in one "
                               "month: {month}, {count}.").format(
-                n=c.number(sm.cases), first=labels[0], last=labels[-1], month=labels[top],
-                count=c.number(values[top]))
+                n=c.count(sm.cases, lang), first=labels[0], last=labels[-1], month=labels[top],
+                count=c.count(values[top], lang))
         else:
             desc = tr.gettext("No cases match these filters.")
-        chart = c.column_chart("fmse-dash-month", title, desc, labels, values, ticks)
-        rows = [[label, c.number(v)] for label, v in zip(labels, values)]
+        chart = c.column_chart("fmse-dash-month", title, desc, labels, values, ticks, lang=lang)
+        rows = [[label, c.count(v, lang)] for label, v in zip(labels, values)]
         return c.figure(chart, c.table(title, [tr.pgettext("column", "Month"), tr.gettext("Cases")], rows), lang,
                         caption=title)
 
@@ -172,12 +183,12 @@ class CasePatterns(w.VBox):
         labels = [value_label("age_band", b, lang) for b in bands]
         series = [c.Series(value_label("sex", sex, lang), tuple(sm.by_age_band[b][sex] for b in bands))
                   for sex in s.SEXES]
-        parts = [f"{label}: " + ", ".join(f"{ser.name} {c.number(ser.values[i])}" for ser in series)
+        parts = [f"{label}: " + ", ".join(f"{ser.name} {c.count(ser.values[i], lang)}" for ser in series)
                  for i, label in enumerate(labels)]
         desc = tr.gettext("Stacked bar chart. {items}.").format(items="; ".join(parts))
-        chart = c.bar_chart("fmse-dash-age", title, desc, labels, series)
-        rows = [[label, *(c.number(ser.values[i]) for ser in series),
-                 c.number(sum(ser.values[i] for ser in series))] for i, label in enumerate(labels)]
+        chart = c.bar_chart("fmse-dash-age", title, desc, labels, series, lang=lang)
+        rows = [[label, *(c.count(ser.values[i], lang) for ser in series),
+                 c.count(sum(ser.values[i] for ser in series), lang)] for i, label in enumerate(labels)]
         headers = [column_label("age_band", lang), *(ser.name for ser in series), tr.gettext("Total")]
         return c.figure(chart, c.table(title, headers, rows), lang, caption=title)
 
@@ -188,8 +199,8 @@ class CasePatterns(w.VBox):
         values = list(counts.values())
         desc = (tr.gettext("Bar chart.") + " " + c.describe_largest(list(zip(labels, values)), total, lang)
                 if total else tr.gettext("No cases match these filters."))
-        chart = c.bar_chart(f"fmse-dash-{key}", title, desc, labels, [c.Series(title, tuple(values))])
-        rows = [[label, c.number(v), c.percent(v, total)] for label, v in zip(labels, values)]
+        chart = c.bar_chart(f"fmse-dash-{key}", title, desc, labels, [c.Series(title, tuple(values))], lang=lang)
+        rows = [[label, c.count(v, lang), c.share(v, total, lang)] for label, v in zip(labels, values)]
         headers = [column_label(column, lang), tr.gettext("Cases"), tr.gettext("Share")]
         return c.figure(chart, c.table(title, headers, rows), lang, caption=title)
 
@@ -198,8 +209,8 @@ class CasePatterns(w.VBox):
         rows = []
         for code in sorted_values("local_authority", lang):
             cases, paid, police, removed = sm.by_local_authority[code]
-            rows.append([value_label("local_authority", code, lang), c.number(cases), c.percent(paid, cases),
-                         c.percent(police, cases), c.percent(removed, cases)])
+            rows.append([value_label("local_authority", code, lang), c.count(cases, lang),
+                         *(c.share(n, cases, lang) if cases else "–" for n in (paid, police, removed))])
         headers = [column_label("local_authority", lang), tr.gettext("Cases"), tr.gettext("Paid"),
                    tr.gettext("Police informed"), tr.gettext("Report Remove used")]
         caption = tr.gettext("Cases by local authority, with the share that paid, the share where the police "
@@ -233,10 +244,18 @@ class CasePatterns(w.VBox):
         kept = rows.iloc[:DOWNLOAD_CAP]
         encoded = base64.b64encode(csv_text(kept).encode("utf-8")).decode("ascii")
         tr = self.tr
-        label = tr.ngettext("Download {n} case as CSV", "Download {n} cases as CSV", len(kept)).format(
-            n=c.number(len(kept)))
+        if 0 < len(kept) < c.SMALL:
+            label = tr.gettext("Download these cases as CSV (fewer than 10)")
+        else:
+            label = tr.ngettext("Download {n} case as CSV", "Download {n} cases as CSV", len(kept)).format(
+                n=c.number(len(kept)))
         parts = [f'<p><a class="fmse-download" href="data:text/csv;charset=utf-8;base64,{encoded}" '
                  f'download="fmse-synthetic-cases.csv">{c.esc(label)}</a></p>']
+        if 0 < len(kept) < c.SMALL:
+            warning = tr.gettext("This file holds fewer than 10 cases. With so few, each row stands out: in real "
+                                 "data it could point to a child. These cases are invented, but handle a file "
+                                 "like this as you would real records.")
+            parts.append(f'<p class="fmse-small-note fmse-download-warning">{c.esc(warning)}</p>')
         if matching > DOWNLOAD_CAP:
             parts.append("<p>" + c.esc(tr.ngettext(
                 "{n} case matches; the file holds the first {cap}. Use the command above for all of them.",

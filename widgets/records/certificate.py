@@ -1,8 +1,7 @@
 """Certificates: who has earned one, the PDF (English, Welsh or both, Welsh first), and codes that cannot be forged.
 
-The rule: the learner has passed the final check (page "check-your-learning", module 07) and completed the
-short check of each module 01-06. Which exercises count is data: `data/certificate.yaml` if it exists, else
-the knowledge-check exercises shown on each of those pages (read from the notebooks).
+The rule is the course's one definition of completion (records.progress): a certificate is earned when the
+course is completed, that is modules 00-07 (module 07 being the final check, passed); module 08 is optional.
 
 A certificate is signed with the data folder's Ed25519 key (records/signing.py): the record keeps the signature
 and the public key, and the verification code printed on it is made from the signature. A certificate counts as
@@ -23,139 +22,70 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
-
 from ..i18n import translator
 from ..paths import data_dir
 from ..userdata import PRIVATE, data_folder, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
-from .progress import PageListError, page_exercises
-from .store import CODE, Certificate, RecordStore, StoredEvent, check_page, check_token, utc_now
+from .progress import (CHECKED_MODULES, FINAL_MODULE, KNOWLEDGE_CHECK, REQUIRED_MODULES, PageListError,
+                       Requirement, completion_rule, course_state)
+from .store import CODE, Certificate, RecordStore, StoredEvent, utc_now
 
 FINAL_PAGE = "check-your-learning"
-MODULE_NUMBERS = range(1, 7)     # modules 01-06 each have a short check
 KEY_FILE = "certificate.key"
-RULE_FILE = "certificate.yaml"
 CONTENTS_VERSION = 1
-KNOWLEDGE_CHECK = "knowledge-check"
 
 
 class RuleError(RuntimeError):
     """The certificate rule cannot be worked out (a module or its check is missing); the message says which."""
 
 
-# ---- the rule ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ModuleCheck:
-    page: str
-    exercises: tuple[str, ...]    # each must be completed
-
+# ---- the rule: the course's definition of completion -----------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    final_page: str
-    final: tuple[str, ...]        # each must be passed
-    modules: tuple[ModuleCheck, ...]
+    requirements: tuple[Requirement, ...]
+
+    @property
+    def final_page(self) -> str:
+        return next(r.page for r in self.requirements if r.number == FINAL_MODULE)
 
     @property
     def pages(self) -> tuple[str, ...]:
-        return (*(m.page for m in self.modules), self.final_page)
-
-
-def rule_path(root: Path | None = None) -> Path:
-    return (root / "data" if root else data_dir()) / RULE_FILE
+        """The modules a certificate names: the required ones, 00-07."""
+        return tuple(r.page for r in self.requirements if r.required)
 
 
 def load_rule(root: Path | None = None) -> Rule:
-    """The certificate rule: data/certificate.yaml if present, else derived from the notebooks."""
-    path = rule_path(root)
-    if path.exists():
-        return read_rule(path)
+    """The rule read from the course (`root` is the course folder; default this one)."""
     return derive_rule(root / "notebooks" if root else None)
 
 
-def read_rule(path: Path) -> Rule:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-
-    def ids(value: object, where: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not value:
-            raise RuleError(f"{path}: {where} must be a list of exercise ids")
-        try:
-            return tuple(check_token(v, "exercise id") for v in value)
-        except RecordsError as exc:
-            raise RuleError(f"{path}: {where}: {exc.detail}") from None
-
-    def page(value: object, where: str) -> str:
-        try:
-            return check_page(value)
-        except RecordsError as exc:
-            raise RuleError(f"{path}: {where}: {exc.detail}") from None
-
-    if not isinstance(data, dict) or set(data) != {"final", "modules"}:
-        raise RuleError(f"{path}: must have exactly 'final' (page, exercises) and 'modules' (a list of page, "
-                        f"exercises)")
-    final = data["final"]
-    if not isinstance(final, dict) or set(final) != {"page", "exercises"}:
-        raise RuleError(f"{path}: final must have 'page' and 'exercises'")
-    modules = data["modules"]
-    if not isinstance(modules, list) or not modules:
-        raise RuleError(f"{path}: modules must be a list of page, exercises")
-    checks = []
-    for number, item in enumerate(modules):
-        if not isinstance(item, dict) or set(item) != {"page", "exercises"}:
-            raise RuleError(f"{path}: modules[{number}] must have 'page' and 'exercises'")
-        checks.append(ModuleCheck(page(item["page"], f"modules[{number}].page"),
-                                  ids(item["exercises"], f"modules[{number}].exercises")))
-    return Rule(page(final["page"], "final.page"), ids(final["exercises"], "final.exercises"), tuple(checks))
-
-
 def derive_rule(notebooks: Path | None = None) -> Rule:
-    """The rule read from the course: the knowledge checks on modules 01-06 and on the final-check page."""
-    from ..content.errors import ContentError
-    from ..content.loader import load
-    from ..course import PageError, pages
-
+    """records.progress.completion_rule(), checked to be whole: every module 00-07 there, and a knowledge check
+    on each of 01-07."""
     try:
-        listed = [p for p in pages(notebooks) if p.lang == "en"]
-        exercises = page_exercises(notebooks)
-    except (PageError, PageListError) as exc:
+        requirements = completion_rule(notebooks)
+    except PageListError as exc:
         raise RuleError(str(exc)) from None
-
-    def checks_on(page: str) -> tuple[str, ...]:
-        try:
-            return tuple(i for i in exercises.get(page, ()) if load(i).type == KNOWLEDGE_CHECK)
-        except ContentError as exc:
-            raise RuleError(str(exc)) from None
-
-    numbered = {int(Path(p.path).name[:2]): p for p in listed if p.kind == "module" and Path(p.path).name[:2].isdigit()}
-    modules = []
-    for number in MODULE_NUMBERS:
-        if number not in numbered:
+    numbered = {r.number: r for r in requirements}
+    for number in REQUIRED_MODULES:
+        found = numbered.get(number)
+        if found is None:
             raise RuleError(f"module {number:02d} does not exist yet (notebooks/en/{number:02d}-*.ipynb), so the "
-                            f"certificate rule is not complete; or list the checks in data/{RULE_FILE}")
-        found = checks_on(numbered[number].page)
-        if not found:
-            raise RuleError(f"module {number:02d} ({numbered[number].path}) shows no {KNOWLEDGE_CHECK} exercise, "
-                            f"so the certificate rule is not complete; or list the checks in data/{RULE_FILE}")
-        modules.append(ModuleCheck(numbered[number].page, found))
-    final = checks_on(FINAL_PAGE)
-    if not final:
-        raise RuleError(f"the page '{FINAL_PAGE}' shows no {KNOWLEDGE_CHECK} exercise yet; or list it in "
-                        f"data/{RULE_FILE}")
-    return Rule(FINAL_PAGE, final, tuple(modules))
+                            f"certificate rule is not complete")
+        if (number in CHECKED_MODULES or number == FINAL_MODULE) and not found.passes:
+            raise RuleError(f"module {number:02d} ('{found.page}') shows no {KNOWLEDGE_CHECK} exercise, so the "
+                            f"certificate rule is not complete")
+    return Rule(requirements)
 
 
 @dataclass(frozen=True, slots=True)
 class Standing:
     """How far a learner is from a certificate."""
 
-    missing_modules: tuple[str, ...]   # pages whose check is not yet completed
+    missing_modules: tuple[str, ...]   # required modules (pages) not completed yet, the final check apart
     final_passed: bool
-    completed_on: date | None          # when the last requirement was met, once all are
+    completed_on: date | None          # when the course was completed, once it is
 
     @property
     def eligible(self) -> bool:
@@ -163,18 +93,10 @@ class Standing:
 
 
 def standing(rule: Rule, events: list[StoredEvent]) -> Standing:
-    first_done: dict[str, str] = {}
-    first_passed: dict[str, str] = {}
-    for e in sorted(events, key=lambda e: e.finished_at):
-        first_done.setdefault(e.exercise_id, e.finished_at)
-        if e.passed:
-            first_passed.setdefault(e.exercise_id, e.finished_at)
-    missing = tuple(m.page for m in rule.modules if not all(i in first_done for i in m.exercises))
-    final_passed = all(i in first_passed for i in rule.final)
-    if missing or not final_passed:
-        return Standing(missing, final_passed, None)
-    moments = [first_done[i] for m in rule.modules for i in m.exercises] + [first_passed[i] for i in rule.final]
-    return Standing((), True, datetime.fromisoformat(max(moments)).date())
+    course = course_state(rule.requirements, events)
+    final = rule.final_page
+    return Standing(tuple(p for p in course.missing if p != final), final not in course.missing,
+                    course.completed_on)
 
 
 # ---- the key and the code --------------------------------------------------------------------------------

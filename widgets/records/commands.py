@@ -97,8 +97,9 @@ def add_parser(sub) -> None:
                         help="add workshop participants' records, with their workshop code")
 
     cert = actions.add_parser("certificate", help="write a learner's certificate (PDF) once they have earned it",
-                              description="A learner earns a certificate by passing the final check and "
-                                          "completing the short check of each module 01-06.")
+                              description="A learner earns a certificate by completing the course: modules "
+                                          "00-07, with each module's knowledge check and the final check "
+                                          "passed (docs/completion.md).")
     who = cert.add_mutually_exclusive_group(required=True)
     who.add_argument("--learner", metavar="ID")
     who.add_argument("--name", metavar="NAME")
@@ -306,6 +307,8 @@ def cmd_verify(args) -> int:
 
     with _store() as store:
         result = verify(store, args.code, name=args.name)
+        learner = (result.contents or {}).get("learner_id")
+        events = store.events(learner_id=learner, include_workshops=False) if isinstance(learner, str) else []
     from .signing import shown
 
     print(VERDICTS[result.status].format(key=shown(result.public_key)))
@@ -314,7 +317,21 @@ def cmd_verify(args) -> int:
         print(f"Issued to: {c.get('name')}\nCompleted on: {c.get('completed_on')}\n"
               f"Pages: {', '.join(c.get('pages', []))}" + (f"\nSetting: {c['setting']}" if c.get("setting") else "")
               + f"\nCode: {format_code(normalise_code(args.code) or '')}")
+        print(_records_say(events))
     return 0 if result.genuine else 1
+
+
+def _records_say(events) -> str:
+    """What the records show today, by the course's definition of completion (records.progress)."""
+    from .progress import PageListError, completion_rule, course_state
+
+    try:
+        course = course_state(completion_rule(), events)
+    except PageListError as exc:
+        return f"The records' completion cannot be worked out: {exc}"
+    if course.completed:
+        return f"The records show the course completed on {course.completed_on.isoformat()}."
+    return f"The records do not show the course completed now (still to do: {', '.join(course.missing)})."
 
 
 def cmd_report(args) -> int:

@@ -13,8 +13,8 @@ from .progress import course_progress_html, page_progress_html
 class ProgressView(w.HTML):
     """Shows a page's progress; refreshes each time the recorder reports an exercise completed on this page.
 
-    `recorder` is a StoreRecorder or PageRecorder (records.recorder): anything with `done_exercises(page)` and
-    a `listeners` list.
+    `recorder` is a StoreRecorder or PageRecorder (records.recorder): anything with `answers(page)` and a
+    `listeners` list.
     """
 
     def __init__(self, page: str, lang: str, recorder, root: Path | None = None, **kwargs) -> None:
@@ -30,11 +30,11 @@ class ProgressView(w.HTML):
 
     def refresh(self) -> None:
         try:
-            done = self.recorder.done_exercises(self.page)
+            answers = self.recorder.answers(self.page)
         except RecordsError as exc:
             self.value = f'<p class="fmse-error">{escape(exc.message(self.lang))}</p>'
             return
-        self.value = page_progress_html(self.lang, self.page, done, self.root)
+        self.value = page_progress_html(self.lang, self.page, answers, self.root)
 
 
 class CourseProgressView(w.HTML):
@@ -53,15 +53,15 @@ class CourseProgressView(w.HTML):
 
     def refresh(self) -> None:
         learner_id = self.identity_view.learner_id
-        done: set[str] = set()
+        answers: list = []
         try:
             if learner_id:
                 store = self.store_factory()
                 try:
-                    done = {e.exercise_id for e in store.events(learner_id=learner_id)}
+                    answers = store.events(learner_id=learner_id, include_workshops=False)
                 finally:
                     store.close()
         except RecordsError as exc:
             self.value = f'<p class="fmse-error">{escape(exc.message(self.lang))}</p>'
             return
-        self.value = course_progress_html(self.lang, done, link=self.identity_view.link, root=self.root)
+        self.value = course_progress_html(self.lang, answers, link=self.identity_view.link, root=self.root)

@@ -53,24 +53,30 @@ class StoreRecorder:
             listener(event)
 
     def _complete_module(self, store: RecordStore, page: str) -> None:
-        from .progress import PageListError, page_exercises
+        """Record the module's completion once it is complete by the course's definition (records.progress)."""
+        from .progress import PageListError, completion_rule, module_state
 
         try:
-            wanted = set(page_exercises().get(page, ()))
+            requirement = next((r for r in completion_rule() if r.page == page), None)
         except PageListError as exc:  # the event is saved; only the module check waits for readable notebooks
             log.warning("cannot tell whether module %s is complete: %s", page, exc)
             return
-        done = {e.exercise_id for e in store.events(learner_id=self.learner_id)
-                if e.page == page and e.workshop == self.workshop}
-        if wanted and wanted <= done:
-            store.record_completion(self.learner_id, page, workshop=self.workshop)
+        if requirement is None:
+            return
+        state = module_state(requirement, [e for e in store.events(learner_id=self.learner_id)
+                                           if e.workshop == self.workshop])
+        if state.completed_at:
+            store.record_completion(self.learner_id, page, workshop=self.workshop, completed_at=state.completed_at)
 
     def done_exercises(self, page: str | None = None) -> set[str]:
         """Exercise ids this learner has completed (on `page`), read from the store."""
+        return {e.exercise_id for e in self.answers(page)}
+
+    def answers(self, page: str | None = None) -> list:
+        """This learner's events (on `page`), read from the store: what progress and completion are worked from."""
         store = self.store_factory()
         try:
-            return {e.exercise_id for e in store.events(learner_id=self.learner_id)
-                    if page is None or e.page == page}
+            return [e for e in store.events(learner_id=self.learner_id) if page is None or e.page == page]
         finally:
             store.close()
 
@@ -89,7 +95,10 @@ class PageRecorder(MemoryRecorder):
             listener(event)
 
     def done_exercises(self, page: str | None = None) -> set[str]:
-        return {e.exercise_id for e in self.events if page is None or e.page == page}
+        return {e.exercise_id for e in self.answers(page)}
+
+    def answers(self, page: str | None = None) -> list[ExerciseEvent]:
+        return [e for e in self.events if page is None or e.page == page]
 
 
 def start_records(environ: Mapping[str, str] | None = None, *,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..course import pages
 from ..i18n import translator
-from .certificate import RuleError, format_code, load_rule
+from .certificate import format_code
 from .exchange import spreadsheet_safe
-from .progress import page_exercises
+from .progress import completion_rule, module_state
 from .store import RecordStore, StoredEvent
 
 
@@ -25,7 +25,7 @@ class Row:
     workshop: str | None
     module: str            # its number, e.g. "01"
     title: str
-    done: int
+    done: int              # exercises answered, and knowledge checks passed (records.progress)
     total: int
     average_score: int | None       # percent: the mean of the best score of each exercise done
     check_passed: bool | None       # the module's own check, where the certificate rule names one
@@ -65,44 +65,39 @@ def trust_text(status: str | None, lang: str) -> str:
 
 def training_rows(store: RecordStore, lang: str, *, include_workshops: bool = False,
                   root: Path | None = None) -> list[Row]:
-    """Every person's progress through every module (modules with exercises), in `lang`'s titles."""
+    """Every person's progress through every module (modules with exercises), in `lang`'s titles; completion by
+    the course's one definition (records.progress)."""
     notebooks = root / "notebooks" if root else None
-    modules = [p for p in pages(notebooks) if p.lang == lang and p.kind == "module"]
-    exercises = page_exercises(notebooks)
-    try:
-        checks = {m.page: m.exercises for m in load_rule(root).modules}
-    except RuleError:
-        checks = {}
+    titles = {p.page: p for p in pages(notebooks) if p.lang == lang and p.kind == "module"}
+    rule = [r for r in completion_rule(notebooks) if r.steps and r.page in titles]
     names = {x.learner_id: x.name or "" for x in store.learners()}
     certificates = learner_certificates(store)
     groups: dict[tuple[str, str | None], list[StoredEvent]] = {}
     for event in store.events(include_workshops=include_workshops):
         groups.setdefault((event.learner_id, event.workshop), []).append(event)
-    completed = {(c.learner_id, c.workshop, c.page): c.completed_at[:10]
-                 for c in store.completions(include_workshops=include_workshops)}
     rows = []
     for (learner_id, workshop), events in sorted(groups.items(), key=lambda g: (names.get(g[0][0], "").casefold(),
                                                                                 g[0][0], g[0][1] or "")):
-        for info in modules:
-            ids = exercises.get(info.page, ())
-            if not ids:
-                continue
-            mine = [e for e in events if e.page == info.page and e.exercise_id in ids]
+        for requirement in rule:
+            info = titles[requirement.page]
+            state = module_state(requirement, events)
+            ids = {*requirement.answer, *requirement.passes}
+            mine = [e for e in events if e.exercise_id in ids]
             best: dict[str, float] = {}
             for e in mine:
                 best[e.exercise_id] = max(best.get(e.exercise_id, 0.0), e.score)
-            check = checks.get(info.page)
             rows.append(Row(
                 learner_id=learner_id, name=names.get(learner_id, ""), workshop=workshop,
-                module=info.path.split("/")[-1][:2], title=info.title, done=len(best), total=len(ids),
+                module=f"{requirement.number:02d}", title=info.title, done=state.done, total=state.total,
                 average_score=round(100 * sum(best.values()) / len(best)) if best else None,
-                check_passed=(None if not check else
-                              all(any(e.exercise_id == i and e.passed is not False for e in mine) for i in check)),
+                check_passed=state.check_passed,
                 first_activity=min(e.finished_at for e in mine)[:10] if mine else None,
                 last_activity=max(e.finished_at for e in mine)[:10] if mine else None,
-                completed_on=completed.get((learner_id, workshop, info.page)),
-                certificate=None if workshop or learner_id not in certificates else certificates[learner_id][0],
-                certificate_check=None if workshop or learner_id not in certificates else certificates[learner_id][1]))
+                completed_on=state.completed_on.isoformat() if state.completed_on else None,
+                certificate=(None if workshop or not requirement.required or learner_id not in certificates
+                             else certificates[learner_id][0]),
+                certificate_check=(None if workshop or not requirement.required or learner_id not in certificates
+                                   else certificates[learner_id][1])))
     return rows
 
 

@@ -390,8 +390,33 @@
   }
   window.addEventListener("resize", function () { fixScrollers(); });
 
+  /* ---- h15: tabs (ipywidgets' Tab) name their panels: lumino gives each tab role=tab and aria-selected;
+     add aria-controls, and role=tabpanel with aria-labelledby on each panel (WAI-ARIA tabs pattern). ---- */
+  function fixTabs(root) {
+    each(root, ".widget-tab", function (box) {
+      var bar = box.querySelector(":scope > .widget-tab-bar");
+      var contents = box.querySelector(":scope > .widget-tab-contents");
+      if (!bar || !contents) {
+        return;
+      }
+      var tabs = bar.querySelectorAll('[role="tab"]');
+      var panels = contents.children;
+      Array.prototype.forEach.call(tabs, function (tab, i) {
+        var panel = panels[i];
+        if (!panel || !tab.id) {
+          return;
+        }
+        setAttr(panel, "role", "tabpanel");
+        setAttr(panel, "aria-labelledby", tab.id);
+        setAttr(tab, "aria-controls", ensureId(panel, "fmse-tabpanel"));
+      });
+    });
+  }
+  /* ---- end h15 tabs ---- */
+
   function fix(root) {
     root = root || document;
+    fixTabs(root);
     each(root, ".fmse-live", function (el) {
       setAttr(el, "role", "status");
       setAttr(el, "aria-live", "polite");
