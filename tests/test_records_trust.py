@@ -131,7 +131,7 @@ def test_a_made_up_certificate_is_never_shown_as_verified(folders, capsys):
         assert "Forged Person" not in checked or checked["Forged Person"].startswith(no)
     # the Staff training tab
     tab = StaffTraining("en")
-    assert "<td>verified</td>" in tab.table.value
+    assert "<td>Issued: verified</td>" in tab.table.value
     with lead_store(folders) as store:
         forged_cert = store.certificate(forged_code)
         assert certificate_trust(forged_cert, store) == "untrusted"

@@ -31,8 +31,9 @@ class Person:
     workshop: str | None
     cells: dict[str, Cell]           # by module number ("00")
     course: Cell                     # the course: done/total count required modules completed
-    certificate: str | None          # the latest certificate code, if one was issued (h13: its trust goes here)
+    certificate: str | None          # the latest certificate code, if one was issued
     rows: tuple[Row, ...]            # the report rows behind it (for the CSV)
+    certificate_check: str | None = None  # its signature check (report.trust_text's statuses)
 
     @property
     def reference(self) -> str:
@@ -85,8 +86,10 @@ def people(rows: list[Row], *, refresher_months: int, today: date) -> tuple[list
         course = _cell(len(finished), len(required), course_day, refresher_months, today)
         if course.state == NOT_STARTED and any(c.state != NOT_STARTED for c in cells.values()):
             course = Cell(IN_PROGRESS, course.done, course.total, None)
-        certificate = next((r.certificate for r in mine if r.certificate), None)
-        found.append(Person(learner_id, mine[0].name, workshop, cells, course, certificate, tuple(mine)))
+        issued = next((r for r in mine if r.certificate), None)
+        found.append(Person(learner_id, mine[0].name, workshop, cells, course,
+                            issued.certificate if issued else None, tuple(mine),
+                            issued.certificate_check if issued else None))
     return modules, found
 
 

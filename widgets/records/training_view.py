@@ -21,7 +21,7 @@ from .errors import RecordsError
 from .grid import COMPLETED, DUE, IN_PROGRESS, NOT_STARTED, SORTS, Cell, Person, filter_people, people, sort_people
 from .progress import REQUIRED_MODULES, PageListError
 from .recorder import open_store
-from .report import Row, rows_csv, training_rows
+from .report import Row, rows_csv, training_rows, trust_text
 from .store import RecordStore
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,13 @@ def person_label(person: Person, lang: str) -> str:
 
 
 def certificate_text(person: Person, lang: str) -> str:
-    """The certificate column. (Where h13's "verified under a trusted key" will be said.)"""
+    """The certificate column: issued or not, and whether its signature was checked under a trusted key."""
+    if not person.certificate:
+        return "–"
     tr = translator(lang)
-    return tr.gettext("Issued") if person.certificate else "–"
+    issued = tr.gettext("Issued")
+    check = trust_text(person.certificate_check, lang)
+    return f"{issued}: {check}" if check else issued
 
 
 def summary_text(found: list[Person], lang: str) -> str:
