@@ -68,9 +68,11 @@ class CoachView(ExerciseView):
             parts.append(f'<p>{esc(yours)}</p><blockquote class="fmse-your-words">{self._marked(result)}</blockquote>')
             items = []
             instead_template = tr.gettext("Instead, try: {better}")
-            for hit in result.used:
-                phrase = self.phrases.phrase(hit.phrase_id)
-                items.append(f'<li><q class="fmse-avoid">{esc(hit.text)}</q>: {rich(phrase.why(lang))} '
+            for phrase_id in result.phrase_ids:  # each phrase explained once, with every place it was used
+                phrase = self.phrases.phrase(phrase_id)
+                said = ", ".join(f'<q class="fmse-avoid">{esc(h.text)}</q>' for h in result.used
+                                 if h.phrase_id == phrase_id)
+                items.append(f'<li>{said}: {rich(phrase.why(lang))} '
                              f'{fill(instead_template, better=f"<q>{rich(phrase.instead(lang))}</q>")}</li>')
             parts.append(f'<ul class="fmse-results">{"".join(items)}</ul>')
         limits = tr.gettext("No list can catch everything: read your words again as the young person would hear "
