@@ -72,6 +72,8 @@ def test_mutated_forms_are_only_accepted_where_welsh_puts_them():
     ("Mae'n bornograffi plant.", [("child-pornography", "bornograffi plant")]),  # soft mutation, anywhere
     ("Deunydd pornograffi plant", [("child-pornography", "pornograffi plant")]),
     ("Roedden nhw'n secstio.", [("sexting", "secstio")]),
+    ("Roedd hi mewn perthynas ag oedolyn.", [("relationship", "mewn perthynas ag")]),    # "ag" before a vowel
+    ("Roedd e mewn perthynas gydag oedolyn.", [("relationship", "mewn perthynas gydag")]),
 ])
 def test_welsh_phrases_are_found_in_their_mutated_forms(phrases, text, expected):
     assert found(text, "cy", phrases) == expected
@@ -119,6 +121,71 @@ def test_english_phrases_are_found(phrases, text, expected):
 ])
 def test_english_reassurance_is_not_flagged(phrases, text):
     assert found(text, "en", phrases) == []
+
+
+# --- unsafe first words (issue 24): each must be flagged, in both languages, on both coach exercises -----------
+
+UNSAFE_FIRST_WORDS = {
+    "en": ["I promise I won't tell anyone. Send me the picture so I can see it.",
+           "You shouldn't have sent it",
+           "You were silly to trust a stranger",
+           "Well, you need to be more careful online from now on.",
+           "Just delete it and block them."],
+    "cy": ["Dw i'n addo na wna i ddweud wrth neb. Anfona'r llun ata i er mwyn i mi gael ei weld.",
+           "Ddylet ti ddim fod wedi'i anfon",
+           "Roeddet ti'n wirion i ymddiried mewn dieithryn",
+           "Wel, mae angen i ti fod yn fwy gofalus ar-lein o hyn ymlaen.",
+           "Dilëa fe a bloca nhw."],
+}
+EXPECTED_UNSAFE = [{"promise-secret", "see-the-image"}, {"shouldnt-have"}, {"silly", "trust-stranger"},
+                   {"be-careful"}, {"delete-it"}]
+
+
+@pytest.mark.parametrize("exercise_id", ["support-first-words", "gallery-language-coach"])
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize("index", range(len(EXPECTED_UNSAFE)))
+def test_unsafe_first_words_are_flagged(exercise_id, lang, index):
+    exercise = load_all()[exercise_id]
+    result = check_text(UNSAFE_FIRST_WORDS[lang][index], lang, load_phrases(exercise.phrase_list))
+    assert not result.clean and set(result.phrase_ids) == EXPECTED_UNSAFE[index]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("en", "Don't worry, I won't tell anyone.", [("promise-secret", "won't tell anyone")]),
+    ("en", "Can I see the picture?", [("see-the-image", "Can I see the")]),
+    ("en", "Show me what they sent.", [("see-the-image", "Show me")]),
+    ("en", "You should never have trusted him.", [("shouldnt-have", "should never have trusted")]),
+    ("en", "That was so stupid of you.", [("silly", "stupid")]),
+    ("cy", "Ga i weld y llun?", [("see-the-image", "Ga i weld")]),                  # soft: cael -> ga, gweld -> weld
+    ("cy", "Dangosa'r negeseuon i mi.", [("see-the-image", "Dangosa'r negeseuon i mi")]),
+    ("cy", "Wna i ddim dweud wrth neb.", [("promise-secret", "Wna i ddim dweud wrth neb")]),
+    ("cy", "Gallwn ni gadw hyn yn gyfrinach.", [("promise-secret", "gadw hyn yn gyfrinach")]),  # soft: cadw, cyfrinach
+    ("cy", "Ni ddylet ti fod wedi ymddiried ynddo.", [("shouldnt-have", "Ni ddylet ti fod wedi ymddiried")]),
+    ("cy", "Mae hynny'n dwp.", [("silly", "dwp")]),                                  # soft: twp -> dwp
+])
+def test_unsafe_first_words_in_other_forms(phrases, lang, text, expected):
+    assert found(text, lang, phrases) == expected
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "I can't keep this a secret, because I need to get you help."),
+    ("en", "Please don't send me anything, and don't delete anything."),
+    ("en", "You shouldn't have to deal with this on your own."),
+    ("en", "You're not stupid. We're going to deal with this carefully."),
+    ("cy", "Alla i ddim cadw hyn yn gyfrinach, achos mae angen i mi gael help i ti."),
+    ("cy", "Paid ag anfon y llun ata i, a phaid â dileu dim byd."),
+    ("cy", "Ddylet ti ddim fod wedi gorfod delio â hyn ar dy ben dy hun."),
+    ("cy", "Dwyt ti ddim yn dwp. Rydyn ni'n mynd i ddelio â hyn yn ofalus."),
+])
+def test_safe_first_words_are_not_flagged(phrases, lang, text):
+    assert found(text, lang, phrases) == []
+
+
+def test_a_negative_in_one_sentence_does_not_cancel_a_match_in_the_next(phrases):
+    assert found("I won't tell anyone. Send me the picture.", "en", phrases) == [
+        ("promise-secret", "won't tell anyone"), ("see-the-image", "Send me the")]
+    assert found("Paid â phoeni. Anfona'r llun ata i.", "cy", phrases) == [
+        ("see-the-image", "Anfona'r llun ata i")]
 
 
 def test_the_model_answers_pass_their_own_coach():
@@ -196,6 +263,8 @@ def test_a_good_phrase_list_parses():
 
 
 @pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["phrases"][0]["avoid"].update(cy=["pam gwnest|gwnaethoch'r ti"]),
+     r"each alternative in .* must be one whole word"),
     (lambda d: d["phrases"][0]["avoid"].pop("cy"), r"field 'phrases\[0\]\.avoid': must be a mapping with an 'en' list"),
     (lambda d: d["phrases"][0]["avoid"].update(en=[]), r"phrases\[0\]\.avoid\.en': needs a non-empty list"),
     (lambda d: d["phrases"][0]["avoid"].update(en=["* at risk"]), r"may not start or end with '\*'"),

@@ -207,12 +207,16 @@ def test_language_coach_flags_and_records_phrase_ids_only(lang, text, flagged):
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in v.feedback.value
     assert {"en": "The coach found 2 phrases to rethink.",
             "cy": "Daeth yr hyfforddwr iaith o hyd i 3 ymadrodd"}[lang] in said(v.feedback)
+    assert v.feedback.value.count("<li>") == 2  # each phrase explained once, even when used twice ("fy mai")
     [event] = recorder.events
     assert event.choices == flagged and event.score == 0.0  # each phrase once
     assert text not in repr(event) and "fai" not in repr(event.as_dict())  # no free text in the event
     v.text.value = v.exercise.model_answer(lang)
     v.check_button.click()
-    assert "✓" in said(v.feedback) and recorder.events[-1].score == 1.0 and recorder.events[-1].choices == ()
+    # No tick for a clean list check: the feedback says what no list can catch (issue 24).
+    assert "✓" not in said(v.feedback) and recorder.events[-1].score == 1.0 and recorder.events[-1].choices == ()
+    assert {"en": "promise no secrecy", "cy": "nad ydych chi'n addo cyfrinachedd"}[lang] in said(v.feedback)
+    assert {"en": "straight away", "cy": "ar unwaith"}[lang] in said(v.feedback)
 
 
 def test_language_coach_refuses_very_long_text():

@@ -1,12 +1,14 @@
 """Phrase lists for the language coach (data/language/<name>.yaml): wording to avoid, why, and what to say instead.
 
 Each phrase gives its patterns in both languages. A pattern is a few words; "*" stands for one to three words
-(e.g. "putting * at risk"). Welsh patterns are written in radical (dictionary) forms: the matcher also finds
-their mutated forms (fmse_widgets.exercises.welsh). `not_after` lists words that cancel a match when they come
-just before it, so that "It's not your fault" is not read as blaming.
+(e.g. "putting * at risk"), and "a|b" for either word (e.g. "shouldn't have sent|shared"). Welsh patterns are
+written in radical (dictionary) forms: the matcher also finds their mutated forms (fmse_widgets.exercises.welsh).
+`not_after` lists words that cancel a match when they come just before it, so that "It's not your fault" is not
+read as blaming.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +19,8 @@ from .fields import ID_PATTERN, Fields
 from .text import LANGS, Text
 
 KIND = "phrase list"
+# One word as the coach reads it: English keeps apostrophes inside words ("didn't"), Welsh splits them off.
+ONE_WORD = {"en": re.compile(r"[^\W_]+(?:'[^\W_]+)*"), "cy": re.compile(r"[^\W_]+")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ def _word_lists(f: Fields, key: str, *, required: bool, patterns: bool) -> dict[
                 words = entry.split()
                 if words[0] == "*" or words[-1] == "*":
                     f.fail(f"pattern {entry!r} may not start or end with '*'", f"{key}.{lang}")
+                for word in words:
+                    if "|" in word and not all(ONE_WORD[lang].fullmatch(a) for a in word.split("|")):
+                        f.fail(f"pattern {entry!r}: each alternative in {word!r} must be one whole word",
+                               f"{key}.{lang}")
         found[lang] = tuple(e.strip().lower() for e in entries)
     return found
 

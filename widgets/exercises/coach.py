@@ -5,6 +5,9 @@ Matching works on words, case-insensitively. In Welsh a phrase is also found in 
 what not to say by wrapping it in QUOTE_OPEN ... QUOTE_CLOSE (an HTML <q> element that renders with quotation
 marks in notebooks and in exercise feedback); a hit inside such a quote is reported with `quoted=True`, so a
 check of the course's own wording can allow quoting while failing on use.
+
+A pattern is a few words; "*" stands for one to three words, and "a|b|c" for any one of the words a, b, c
+("shouldn't have sent|shared|trusted").
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ TAG = re.compile(r"<[^>]*>")
 WILDCARD_MAX = 3
 # English keeps apostrophes inside words ("didn't"); Welsh splits them off ("sy'n" -> "sy", "n"; "i'w" -> "i", "w").
 WORD = {"en": re.compile(r"[^\W_]+(?:'[^\W_]+)*"), "cy": re.compile(r"[^\W_]+")}
+SENTENCE_END = re.compile(r"[.!?…]")
 CONTEXT_WORDS = 4  # how many words before a match are looked at for `not_after` ("none of this is your fault")
 
 
@@ -85,17 +89,22 @@ def tokens(text: str, lang: str) -> list[Token]:
     return [Token(m.group(0).lower(), m.start(), m.end()) for m in WORD[lang].finditer(blank)]
 
 
-def _word_matches(pattern_word: str, token: Token, previous: Token | None, lang: str) -> str | None:
-    """The form kind when `token` is `pattern_word` (in Welsh, allowing its mutations); otherwise None."""
-    if lang == "en":
-        return "radical" if token.word == pattern_word else None
-    kind = welsh.forms(pattern_word).get(token.word)
-    if kind and welsh.allowed(kind, previous.word if previous else None):
-        return kind
+def _word_matches(pattern_word: str | tuple[str, ...], token: Token, previous: Token | None,
+                  lang: str) -> str | None:
+    """The form kind when `token` is `pattern_word`, or one of its alternatives (in Welsh, allowing their
+    mutations); otherwise None."""
+    for word in (pattern_word,) if isinstance(pattern_word, str) else pattern_word:
+        if lang == "en":
+            if token.word == word:
+                return "radical"
+            continue
+        kind = welsh.forms(word).get(token.word)
+        if kind and welsh.allowed(kind, previous.word if previous else None):
+            return kind
     return None
 
 
-def _match(pattern: Sequence[str], found: Sequence[Token], at: int, lang: str) -> tuple[int, tuple[str, ...]] | None:
+def _match(pattern: Sequence[str | tuple[str, ...]], found: Sequence[Token], at: int, lang: str) -> tuple[int, tuple[str, ...]] | None:
     """If the pattern matches the tokens from index `at`: (index after the match, form kinds used)."""
     if not pattern:
         return at, ()
@@ -116,11 +125,27 @@ def _match(pattern: Sequence[str], found: Sequence[Token], at: int, lang: str) -
     return (tail[0], (kind, *tail[1])) if tail else None
 
 
-def _pattern_words(pattern: str, lang: str) -> list[str]:
-    words: list[str] = []
+def _pattern_words(pattern: str, lang: str) -> list[str | tuple[str, ...]]:
+    words: list[str | tuple[str, ...]] = []
     for part in normalise(pattern).lower().split():
-        words += ["*"] if part == "*" else [t.word for t in tokens(part, lang)]
+        if part == "*":
+            words.append("*")
+        elif "|" in part:  # alternatives for one word: each is a single word ("sent|shared")
+            words.append(tuple(t.word for alternative in part.split("|") for t in tokens(alternative, lang)))
+        else:
+            words += [t.word for t in tokens(part, lang)]
     return words
+
+
+def _context(text: str, found: Sequence[Token], at: int) -> list[Token]:
+    """The up to CONTEXT_WORDS words before token `at`, within its sentence: "I won't tell anyone. Send me the
+    picture." must not let the first sentence's "won't" cancel a match in the second."""
+    context: list[Token] = []
+    for k in range(at - 1, max(-1, at - CONTEXT_WORDS - 1), -1):
+        if SENTENCE_END.search(text, found[k].end, found[k + 1].start):
+            break
+        context.append(found[k])
+    return context
 
 
 def find(text: str, lang: str, phrases: Iterable[Phrase]) -> list[Hit]:
@@ -142,7 +167,7 @@ def find(text: str, lang: str, phrases: Iterable[Phrase]) -> list[Hit]:
                 matched = _match(pattern, found, at, lang)
                 if not matched:
                     continue
-                before = {t.word for t in found[max(0, at - CONTEXT_WORDS):at]}
+                before = {t.word for t in _context(text, found, at)}
                 if before & cancel:
                     continue
                 end_index, kinds = matched

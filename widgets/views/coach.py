@@ -56,8 +56,9 @@ class CoachView(ExerciseView):
         tr, lang = self.tr, self.lang
         parts = []
         if result.clean:
-            none_found = tr.gettext("The coach found no victim-blaming wording from its list.")
-            parts.append(f'<p class="fmse-verdict fmse-right"><strong>{mark(True)}{esc(none_found)}</strong></p>')
+            # No tick: a list can only say what it did not find, never that the words are safe.
+            none_found = tr.gettext("The coach found none of the phrases on its list.")
+            parts.append(f'<p class="fmse-verdict"><strong>{esc(none_found)}</strong></p>')
         else:
             found = len(result.used)
             parts.append(f'<p class="fmse-verdict fmse-wrong"><strong>{mark(False)}' + esc(tr.ngettext(
@@ -67,13 +68,16 @@ class CoachView(ExerciseView):
             parts.append(f'<p>{esc(yours)}</p><blockquote class="fmse-your-words">{self._marked(result)}</blockquote>')
             items = []
             instead_template = tr.gettext("Instead, try: {better}")
-            for hit in result.used:
-                phrase = self.phrases.phrase(hit.phrase_id)
-                items.append(f'<li><q class="fmse-avoid">{esc(hit.text)}</q>: {rich(phrase.why(lang))} '
+            for phrase_id in result.phrase_ids:  # each phrase explained once, with every place it was used
+                phrase = self.phrases.phrase(phrase_id)
+                said = ", ".join(f'<q class="fmse-avoid">{esc(h.text)}</q>' for h in result.used
+                                 if h.phrase_id == phrase_id)
+                items.append(f'<li>{said}: {rich(phrase.why(lang))} '
                              f'{fill(instead_template, better=f"<q>{rich(phrase.instead(lang))}</q>")}</li>')
             parts.append(f'<ul class="fmse-results">{"".join(items)}</ul>')
-        limits = tr.gettext("The coach only knows a list of phrases: read your words again as the young person "
-                            "would hear them.")
+        limits = tr.gettext("No list can catch everything: read your words again as the young person would hear "
+                            "them. Check that you promise no secrecy, ask to see or be sent nothing, and say that "
+                            "you will pass it on to your designated safeguarding person straight away.")
         model = fill(tr.gettext("One way to say it: {words}"),
                      words=f"<q>{rich(self.exercise.model_answer(lang))}</q>")
         why = fill(tr.gettext("Why: {reason} ({source})"), reason=rich(self.exercise.why(lang)),
