@@ -19,11 +19,12 @@ from fmse_widgets.recording import ExerciseEvent
 from fmse_widgets.records import certificate as cert
 from fmse_widgets.records import certificate_trust, signing, trust_text
 from fmse_widgets.records.exchange import signed_text
+from fmse_widgets.records.progress import Requirement
 from fmse_widgets.records.sqlite import SQLiteStore
 from fmse_widgets.records.training_view import StaffTraining
 
 EXERCISE, PAGE = "context-who-is-targeted", "context"
-RULE = cert.Rule(PAGE, (EXERCISE,), (cert.ModuleCheck(PAGE, (EXERCISE,)),))
+RULE = cert.Rule((Requirement(7, PAGE, (), (EXERCISE,), True),))
 
 
 @pytest.fixture
