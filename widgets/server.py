@@ -121,6 +121,8 @@ def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: b
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Every frame from a page checked before jupyter_server reads it; no traceback sent to a page.
+        "--Voila.kernel_websocket_connection_class=fmse_widgets.kernel_channel.CourseKernelConnection",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         # Kernels talk to the server over Unix sockets where there are any: with TCP, kernels started together
