@@ -19,6 +19,7 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .file_routes import clean_file_errors
 from .paths import notebooks_dir, template_dir
 
 LANDING = "voila/render/index.ipynb"
@@ -99,7 +100,7 @@ class CourseVoila(Voila):
             *handlers,
         ]
         allowed = self.allowed_hosts()
-        return [(pattern, host_checked(cls, allowed), *rest) for pattern, cls, *rest in handlers]
+        return [(pattern, host_checked(clean_file_errors(cls), allowed), *rest) for pattern, cls, *rest in handlers]
 
     def launch_browser(self):
         url = url_path_join(self.connection_url, self.base_url, self.start_path)
