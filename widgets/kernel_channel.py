@@ -11,10 +11,12 @@ freezes every page. `CourseKernelConnection` checks each frame first, in time bo
   `MAX_BUFFERS` binary buffers), its parts are JSON objects, its header names a message type, and its channel is
   one a browser may write to: otherwise the websocket is closed (a page's own code never sends such a frame);
 - a message type Voilà does not allow (code execution and the like) is dropped here, logged like the others;
-- at most `MAX_BROWSER_COMMS` widgets (`comm_open` messages) may be created from the browser per kernel.
+- at most `MAX_BROWSER_COMMS` widgets (`comm_open` messages) may be created from the browser over a kernel's
+  life, whichever connection they come from (ipywidgets' widget manager may open one, its control comm, when it
+  connects; the course's pages create no other widget from the browser).
 
 Towards the browser, nothing that carries a Python traceback leaves the server: the kernel's stderr output is
-kept in the server's log (one line), and error messages and error replies have their `ename`, `evalue` and
+withheld (its last line goes to the server's log), and error messages and error replies have their `ename`, `evalue` and
 `traceback` replaced by the course's short message, as Voilà does for a page's own cells.
 
 Refusals are logged once per kind per minute (with a count of the ones not logged), so a hostile client cannot
