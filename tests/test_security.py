@@ -173,6 +173,36 @@ def test_error_pages_show_no_traceback_or_source(course_server, path, method):
     assert "from fmse_widgets" not in body and "start_page(" not in body, (path, status)
 
 
+NOT_FOUND_FILES = [
+    "/voila/templates/nothing", "/voila/templates/a/b/c", "/voila/templates/fmse/nothing/x.css",
+    "/voila/templates/fmse/static/nothing.css", "/voila/templates/x/static/../../../etc/passwd",
+    "/voila/templates/fmse/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/voila/templates/",
+    "/voila/api/themes/nothing", "/voila/api/themes/", "/voila/api/themes/../../etc/passwd",
+    "/voila/labextensions/nothing", "/voila/labextensions/", "/voila/labextensions/@x/y/static/z.js",
+]
+
+
+def test_missing_files_answer_a_clean_bilingual_404(course_server):
+    """Voilà's template route answered 500 (an AssertionError) for a path not of the form
+    <template>/static/<file>, and the themes and labextensions routes logged "Uncaught exception in
+    write_error" for every error; now each answers 404 with the course's one-line refusal, and logs no
+    traceback."""
+    already = len(course_server.log())
+    answers = {}
+    for path in NOT_FOUND_FILES:
+        for method in ("GET", "HEAD"):
+            answers[f"{method} {path}"] = raw_get(course_server.base, path, method=method, hops=1)
+    wrong = {k: v for k, v in answers.items() if v[0] != 404}
+    assert wrong == {}, wrong
+    bodies = {body.strip() for key, (_, body) in answers.items() if key.startswith("GET")}
+    assert bodies == {"Heb ei ganfod. / Not found."}, bodies
+    refused = raw_get(course_server.base, "/voila/api/themes/nothing", method="POST", hops=1)
+    assert refused[0] == 403 and "Gwrthodwyd" in refused[1] and "Refused" in refused[1]
+    log = course_server.log()[already:]
+    assert "404 GET /voila/templates/nothing" in log  # the requests were logged: this is their part of the log
+    assert "Traceback" not in log and "Uncaught exception" not in log and "AssertionError" not in log, log[-3000:]
+
+
 @pytest.mark.parametrize("path", [p.path for p in pages()])
 def test_rendered_pages_carry_no_source_code(course_server, path):
     status, _, body = fetch(f"{course_server.base}/voila/render/{path}")

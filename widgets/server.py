@@ -19,6 +19,7 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .file_routes import clean_file_errors
 from .paths import notebooks_dir, template_dir
 
 LANDING = "voila/render/index.ipynb"
@@ -99,7 +100,7 @@ class CourseVoila(Voila):
             *handlers,
         ]
         allowed = self.allowed_hosts()
-        return [(pattern, host_checked(cls, allowed), *rest) for pattern, cls, *rest in handlers]
+        return [(pattern, host_checked(clean_file_errors(cls), allowed), *rest) for pattern, cls, *rest in handlers]
 
     def launch_browser(self):
         url = url_path_join(self.connection_url, self.base_url, self.start_path)
@@ -121,6 +122,8 @@ def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: b
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Every frame from a page checked before jupyter_server reads it; no traceback sent to a page.
+        "--Voila.kernel_websocket_connection_class=fmse_widgets.kernel_channel.CourseKernelConnection",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         # Kernels talk to the server over Unix sockets where there are any: with TCP, kernels started together
