@@ -256,16 +256,45 @@ def test_knowledge_check(lang):
     v.boxes[2].checkboxes[0].value = True  # money, but not the gift card: not fully right
     v.boxes[3].radio.value = "offender"
     v.submit_button.click()
+    # The live region says the verdict in one sentence (numbered: this is the second press of Submit) ...
+    assert said(v.feedback) == {"en": "✓ Attempt 2: 3 of 4 correct: passed.",
+                                "cy": "✓ Ymgais 2: 3 o 4 yn gywir: wedi pasio."}[lang]
+    # ... and the score and every question's feedback stay in the page, outside the live region.
+    assert "fmse-live" not in v.details._dom_classes and v.details in v.children
     assert {"en": "You answered 3 of 4 questions correctly (75%).",
-            "cy": "Rydych chi wedi ateb 3 o 4 cwestiwn yn gywir (75%)."}[lang] in said(v.feedback)
-    assert {"en": "✓ Passed.", "cy": "✓ Wedi pasio."}[lang] in said(v.feedback)
+            "cy": "Rydych chi wedi ateb 3 o 4 cwestiwn yn gywir (75%)."}[lang] in said(v.details)
+    assert said(v.details).count({"en": "Question ", "cy": "Cwestiwn "}[lang]) == 4
     v.boxes[0].radio.value = "the-young-person"
     v.submit_button.click()
-    assert {"en": "Not passed yet: you need 3 right answers.", "cy": "Heb basio eto"}[lang] in said(v.feedback)
+    assert said(v.feedback) == {"en": "✗ Attempt 3: 2 of 4 correct: not passed yet (you need 3).",
+                                "cy": "✗ Ymgais 3: 2 o 4 yn gywir: heb basio eto (mae angen 3 arnoch chi)."}[lang]
+    assert {"en": "Not passed yet: you need 3 right answers.", "cy": "Heb basio eto"}[lang] in said(v.details)
     first, second = recorder.events
     assert (first.passed, first.score, second.passed, second.score) == (True, 0.75, False, 0.5)
     assert first.choices == ("who-refers.dsp", "iwf-childline-tool.report-remove", "demands.money",
                              "who-is-responsible.offender")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_knowledge_check_announces_an_identical_resubmission(lang):
+    """A live region is silent when its text stays the same: the same answers submitted again say so."""
+    v, _ = view(KnowledgeCheckView, "gallery-knowledge-check", lang)
+    v.submit_button.click()
+    nothing = said(v.feedback)
+    v.submit_button.click()
+    assert said(v.feedback) == {"en": "Attempt 2: ", "cy": "Ymgais 2: "}[lang] + nothing
+    for box, answer in zip(v.boxes, ["dsp", "report-remove", None, "offender"]):
+        if box.radio is not None:
+            box.radio.value = answer
+    v.boxes[2].checkboxes[0].value = True
+    v.submit_button.click()
+    first = said(v.feedback)
+    assert first.startswith("✓ " + {"en": "Attempt 3: ", "cy": "Ymgais 3: "}[lang])
+    v.submit_button.click()
+    second = said(v.feedback)
+    assert second != first
+    assert second == first.replace("3", "4", 1)
+    assert said(v.details) and "fmse-results" in v.details.value
 
 
 # --- errors are shown, never swallowed -------------------------------------------------------------------------
