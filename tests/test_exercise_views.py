@@ -156,6 +156,27 @@ def test_scenario_walks_to_a_debrief_and_starts_again(lang):
     assert v.choose_button.description == {"en": "Choose", "cy": "Dewis"}[lang]
 
 
+def test_scenario_numbers_each_step_it_shows_for_the_page_to_move_focus():
+    """course.js moves focus into a new step when its radio group's fmse-step-N class changes; it changes with every
+    step shown (an ending and a restart included), and not when nothing was chosen."""
+    v, _ = view(ScenarioView, "gallery-scenario")
+
+    def steps():
+        return [c for c in v.radio._dom_classes if c.startswith("fmse-step-")]
+
+    assert steps() == ["fmse-step-0"]
+    v.choose_button.click()  # nothing chosen: same step
+    assert steps() == ["fmse-step-0"]
+    seen = []
+    for choice in ("ask-to-see", "stop-and-reassure", "do-not-pay-pass-on"):
+        v.radio.value = choice
+        v.choose_button.click()
+        seen += steps()
+    assert seen == ["fmse-step-1", "fmse-step-2", "fmse-step-3"] and v.run.finished
+    v.choose_button.click()  # start again
+    assert steps() == ["fmse-step-4"] and not v.run.finished
+
+
 def test_scenario_shows_quoted_examples_as_quotes_and_plain_labels():
     v, _ = view(ScenarioView, "gallery-scenario")
     label = dict((value, text) for text, value in v.radio.options)["ask-why"]
