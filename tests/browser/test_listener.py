@@ -135,6 +135,25 @@ def test_the_skip_link_lands_on_the_main_heading_and_tab_goes_on_into_the_conten
 
 
 SCROLL_JS = "() => [document.scrollingElement.scrollTop, document.activeElement === document.body]"
+# Counts the document's scrollend events: a key's scroll is animated, and a key pressed while the previous
+# animation is still settling can be dropped by Chromium, so each key waits for the last one's scroll to end.
+COUNT_SCROLL_ENDS_JS = """() => { window.fmseScrollEnds = 0;
+    document.addEventListener('scrollend', () => { window.fmseScrollEnds += 1; }); }"""
+AT_END_JS = "() => { const d = document.scrollingElement; return d.scrollTop + d.clientHeight >= d.scrollHeight - 2; }"
+
+
+def scroll_with(page, key: str, condition: str) -> None:
+    """Press `key` with nothing focused; wait for its scroll to end and `condition` to hold."""
+    ends = page.evaluate("window.fmseScrollEnds")
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function(f"() => window.fmseScrollEnds > {ends} && ({condition})()", timeout=20_000)
+    except Exception as error:  # say where the page is, not only that the wait timed out
+        state = page.evaluate("() => { const d = document.scrollingElement; return {top: d.scrollTop, "
+                              "height: d.scrollHeight, client: d.clientHeight, "
+                              "active: document.activeElement.tagName}; }")
+        raise AssertionError(f"after {key}: {state}") from error
+    assert page.evaluate("document.activeElement === document.body"), key  # nothing took focus
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -143,17 +162,13 @@ def test_the_page_scrolls_with_the_keyboard_before_anything_has_focus(visit, cou
     page = v.page
     assert page.evaluate(SCROLL_JS) == [0, True]
     assert page.evaluate("() => document.scrollingElement.scrollHeight > 2 * innerHeight")
+    page.evaluate(COUNT_SCROLL_ENDS_JS)
     last = 0
     for key in ("PageDown", "Space", "ArrowDown"):
-        page.keyboard.press(key)
-        page.wait_for_function(f"() => document.scrollingElement.scrollTop > {last}", timeout=10_000)
-        last, on_body = page.evaluate(SCROLL_JS)
-        assert on_body, key  # scrolled without anything taking focus
-    page.keyboard.press("End")
-    page.wait_for_function("() => { const d = document.scrollingElement;"
-                           " return d.scrollTop + d.clientHeight >= d.scrollHeight - 2; }", timeout=10_000)
-    page.keyboard.press("Home")
-    page.wait_for_function("() => document.scrollingElement.scrollTop === 0", timeout=10_000)
+        scroll_with(page, key, f"() => document.scrollingElement.scrollTop > {last}")
+        last = page.evaluate(SCROLL_JS)[0]
+    scroll_with(page, "End", AT_END_JS)
+    scroll_with(page, "Home", "() => document.scrollingElement.scrollTop === 0")
     # The first Tab still goes to the skip link.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "fmse-skip-link"
