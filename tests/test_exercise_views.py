@@ -156,6 +156,27 @@ def test_scenario_walks_to_a_debrief_and_starts_again(lang):
     assert v.choose_button.description == {"en": "Choose", "cy": "Dewis"}[lang]
 
 
+def test_scenario_numbers_each_step_it_shows_for_the_page_to_move_focus():
+    """course.js moves focus into a new step when its radio group's fmse-step-N class changes; it changes with every
+    step shown (an ending and a restart included), and not when nothing was chosen."""
+    v, _ = view(ScenarioView, "gallery-scenario")
+
+    def steps():
+        return [c for c in v.radio._dom_classes if c.startswith("fmse-step-")]
+
+    assert steps() == ["fmse-step-0"]
+    v.choose_button.click()  # nothing chosen: same step
+    assert steps() == ["fmse-step-0"]
+    seen = []
+    for choice in ("ask-to-see", "stop-and-reassure", "do-not-pay-pass-on"):
+        v.radio.value = choice
+        v.choose_button.click()
+        seen += steps()
+    assert seen == ["fmse-step-1", "fmse-step-2", "fmse-step-3"] and v.run.finished
+    v.choose_button.click()  # start again
+    assert steps() == ["fmse-step-4"] and not v.run.finished
+
+
 def test_scenario_shows_quoted_examples_as_quotes_and_plain_labels():
     v, _ = view(ScenarioView, "gallery-scenario")
     label = dict((value, text) for text, value in v.radio.options)["ask-why"]
@@ -260,16 +281,45 @@ def test_knowledge_check(lang):
     v.boxes[2].checkboxes[0].value = True  # money, but not the gift card: not fully right
     v.boxes[3].radio.value = "offender"
     v.submit_button.click()
+    # The live region says the verdict in one sentence (numbered: this is the second press of Submit) ...
+    assert said(v.feedback) == {"en": "✓ Attempt 2: 3 of 4 correct: passed.",
+                                "cy": "✓ Ymgais 2: 3 o 4 yn gywir: wedi pasio."}[lang]
+    # ... and the score and every question's feedback stay in the page, outside the live region.
+    assert "fmse-live" not in v.details._dom_classes and v.details in v.children
     assert {"en": "You answered 3 of 4 questions correctly (75%).",
-            "cy": "Rydych chi wedi ateb 3 o 4 cwestiwn yn gywir (75%)."}[lang] in said(v.feedback)
-    assert {"en": "✓ Passed.", "cy": "✓ Wedi pasio."}[lang] in said(v.feedback)
+            "cy": "Rydych chi wedi ateb 3 o 4 cwestiwn yn gywir (75%)."}[lang] in said(v.details)
+    assert said(v.details).count({"en": "Question ", "cy": "Cwestiwn "}[lang]) == 4
     v.boxes[0].radio.value = "the-young-person"
     v.submit_button.click()
-    assert {"en": "Not passed yet: you need 3 right answers.", "cy": "Heb basio eto"}[lang] in said(v.feedback)
+    assert said(v.feedback) == {"en": "✗ Attempt 3: 2 of 4 correct: not passed yet (you need 3).",
+                                "cy": "✗ Ymgais 3: 2 o 4 yn gywir: heb basio eto (mae angen 3 arnoch chi)."}[lang]
+    assert {"en": "Not passed yet: you need 3 right answers.", "cy": "Heb basio eto"}[lang] in said(v.details)
     first, second = recorder.events
     assert (first.passed, first.score, second.passed, second.score) == (True, 0.75, False, 0.5)
     assert first.choices == ("who-refers.dsp", "iwf-childline-tool.report-remove", "demands.money",
                              "who-is-responsible.offender")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_knowledge_check_announces_an_identical_resubmission(lang):
+    """A live region is silent when its text stays the same: the same answers submitted again say so."""
+    v, _ = view(KnowledgeCheckView, "gallery-knowledge-check", lang)
+    v.submit_button.click()
+    nothing = said(v.feedback)
+    v.submit_button.click()
+    assert said(v.feedback) == {"en": "Attempt 2: ", "cy": "Ymgais 2: "}[lang] + nothing
+    for box, answer in zip(v.boxes, ["dsp", "report-remove", None, "offender"]):
+        if box.radio is not None:
+            box.radio.value = answer
+    v.boxes[2].checkboxes[0].value = True
+    v.submit_button.click()
+    first = said(v.feedback)
+    assert first.startswith("✓ " + {"en": "Attempt 3: ", "cy": "Ymgais 3: "}[lang])
+    v.submit_button.click()
+    second = said(v.feedback)
+    assert second != first
+    assert second == first.replace("3", "4", 1)
+    assert said(v.details) and "fmse-results" in v.details.value
 
 
 # --- errors are shown, never swallowed -------------------------------------------------------------------------

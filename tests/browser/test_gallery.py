@@ -43,6 +43,9 @@ def test_the_gallery_shows_one_exercise_of_every_type():
         assert sorted(types) == sorted(PARSERS), f"{GALLERY[lang]}: {types}"
 
 
+CHECK_TOTAL = len(load("gallery-knowledge-check").questions)
+
+
 # What each type's live region says once completed correctly by the driver (the coach flags phrases on purpose).
 def expected(kind: str, tr) -> list[str]:
     return {
@@ -55,7 +58,8 @@ def expected(kind: str, tr) -> list[str]:
         "chat-spotter": ["✓ " + tr.gettext("You found every warning sign.")],
         "language-coach": ["✗ ", tr.gettext("One way to say it: {words}").split("{")[0]],
         "reflection": ["✓ " + tr.gettext("Finished.")],
-        "knowledge-check": ["✓ " + tr.gettext("Passed.")],
+        "knowledge-check": ["✓ " + tr.gettext("{n} of {total} correct: passed.").format(n=CHECK_TOTAL,
+                                                                                       total=CHECK_TOTAL)],
     }[kind]
 
 

@@ -1,5 +1,6 @@
 """A branching scenario: the current situation, a radio group of replies and one Choose button that stays put
-(focus is never lost when the situation changes); at an ending, a debrief of the path taken."""
+(focus is never lost when the situation changes); at an ending, a debrief of the path taken. After each step the
+page's script (course.js) moves focus to the new step's first reply, or to the ending's heading."""
 from __future__ import annotations
 
 import ipywidgets as w
@@ -25,6 +26,7 @@ class ScenarioView(ExerciseView):
         self.situation = field("", self.radio, classes=("fmse-situation",))
         self.choose_button = w.Button(description=tr.gettext("Choose"), button_style="primary")
         self.choose_button.on_click(self.safely(self._on_choose))
+        self._shown = -1  # how many steps have been shown (course.js watches the number change)
         self._show_node()
         self.children = [self.question, self.notice, self.hint, self.situation, self.choose_button, self.feedback,
                          self.errors]
@@ -36,12 +38,18 @@ class ScenarioView(ExerciseView):
                 f"<p>{rich(node.text(self.lang))}</p>")
 
     def _show_node(self) -> None:
+        """Show the current step. The replies' radio group carries the step's number as a class, sent in the same
+        message as its new options and after everything else, so that course.js, which moves focus into a new
+        step, knows the step is complete in the page when the number changes."""
         node = self.run.node
+        self.radio.layout.display = "none" if node.ending else None
         self.situation.label.value = self._node_html()
+        self._shown += 1
         with self.radio.hold_sync():
             self.radio.options = [(plain(c.text(self.lang)), c.id) for c in node.choices]
             self.radio.value = None
-        self.radio.layout.display = "none" if node.ending else None
+            self.radio._dom_classes = tuple(c for c in self.radio._dom_classes if not c.startswith("fmse-step-")) + (
+                f"fmse-step-{self._shown}",)
 
     def _on_choose(self, _button=None) -> None:
         tr = self.tr

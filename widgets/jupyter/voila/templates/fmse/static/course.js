@@ -17,13 +17,17 @@
  *                       (ipywidgets leaves them nameless); a field of checkboxes is a named group.
  *  - .fmse-order-row -> Move up / Move down are described by their step; after a move, focus follows
  *                       the step to its new row. Chat checkboxes are described by their message.
+ *  - .fmse-scenario  -> after Choose / Start again, focus moves to the new step's first reply (or the
+ *                       ending's heading) once the kernel has shown it.
  *  - #rendered_cells -> role="main" (the server already writes it; Voilà moves the element into
- *                       its Lumino shell, so a wrapping <main> would end up empty), skip link first.
+ *                       its Lumino shell, so a wrapping <main> would end up empty), skip link first; the
+ *                       skip link goes to the page's h1 (past the links between pages), not the whole main.
  *  - Voilà's English per-cell error sentence -> the course message in the page's language
  *    (the template already does this on the server; this catches outputs rendered in the browser).
  *  - Names and terms of the other language in the page's text (the list the page header carries in
  *    script.fmse-other-language, from widgets/other_language.py) -> <span lang="en|cy">, outside form
  *    controls and their plain-text labels.
+ *  - p.fmse-table-caption just before a Markdown table -> that table's <caption>.
  *  - A table (or pre) wider than its column scrolls inside itself (course.css): while it does, it is
  *    focusable (tabindex="0") so that keyboard users can scroll it too (WCAG 2.1.1).
  *  - When the page has finished rendering (see isRendered / checkReady), sets
@@ -264,6 +268,53 @@
   }
   document.addEventListener("click", followMovedStep, true);
 
+  /* A branching scenario replaces its replies above the Choose button. Once the kernel has shown the next step
+     (its radio group's class fmse-step-N changes, in the same message as the new replies), focus moves to the
+     step's first reply, or to the heading of an ending, which has none. The live region still announces the
+     new situation. Nothing moves if the learner has gone elsewhere meanwhile. */
+  function stepOf(radio) {
+    var m = /(?:^|\s)fmse-step-(\d+)(?:\s|$)/.exec(radio ? String(radio.className) : "");
+    return m ? m[1] : null;
+  }
+
+  function focusStep(scenario, radio) {
+    var first = radio.getClientRects().length ? radio.querySelector('input[type="radio"]') : null;
+    if (first) {
+      first.focus();
+      return;
+    }
+    var heading = scenario.querySelector(".fmse-situation .fmse-situation-heading");
+    if (heading) {
+      setAttr(heading, "tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  function followScenarioStep(event) {
+    var button = event.target && event.target.closest && event.target.closest(".fmse-scenario button");
+    var scenario = button && button.closest(".fmse-scenario");
+    var radio = scenario && scenario.querySelector(".fmse-situation .widget-radio");
+    if (!radio) {
+      return;
+    }
+    var before = stepOf(radio);
+    var started = Date.now();
+    (function wait() {
+      var now = scenario.querySelector(".fmse-situation .widget-radio");
+      if (now && stepOf(now) !== before) {
+        var active = document.activeElement;
+        if (active === button || !active || active === document.body) {
+          focusStep(scenario, now);
+        }
+        return;
+      }
+      if (Date.now() - started < 15000) {
+        setTimeout(wait, 40);
+      }
+    })();
+  }
+  document.addEventListener("click", followScenarioStep, true);
+
   function fixChoices(root) {
     each(root, ".fmse-choice, .fmse-exercise", function (choice) {
       var question = choice.querySelector(".fmse-question");
@@ -292,7 +343,43 @@
       a.textContent = strings().skip;
       document.body.insertBefore(a, document.body.firstChild);
     }
+    fixSkipLink();
   }
+
+  /* The skip link lands on the page's main heading (its h1), past the links between pages and the progress
+     bar that come before it in #rendered_cells, so the next Tab reaches the content. The heading can take
+     focus from a script or a link (tabindex="-1"), not from Tab. Landmarks after it (the support box, the
+     services named in a section) are labelled, so screen-reader users can still move past them. */
+  function skipTarget() {
+    var main = document.getElementById("rendered_cells");
+    return (main && main.querySelector("h1")) || main;
+  }
+
+  function fixSkipLink() {
+    var link = document.getElementById("fmse-skip-link");
+    var target = skipTarget();
+    if (!link || !target) {
+      return;
+    }
+    if (target.id !== "rendered_cells" && !target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+      target.classList.add("fmse-skip-target");
+    }
+    setAttr(link, "href", "#" + ensureId(target, "fmse-content"));
+  }
+
+  /* Following the link focuses the heading itself (a fragment link alone only moves where Tab starts from). */
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("#fmse-skip-link");
+    var target = link && skipTarget();
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    fixSkipLink();
+    target.focus();
+    target.scrollIntoView({block: "start"});
+  });
 
   /* Links whose text is their address (with or without https:// and a final slash): the print
      stylesheet would otherwise print the address twice. */
@@ -414,6 +501,24 @@
   }
   /* ---- end h15 tabs ---- */
 
+  /* Markdown has no table captions: a notebook writes <p class="fmse-table-caption"> just before its table,
+     and here it becomes the table's <caption> (the table's name for screen readers; shown above it). */
+  function fixCaptions(root) {
+    each(root, "#rendered_cells p.fmse-table-caption", function (p) {
+      var table = p.nextElementSibling;
+      if (!table || table.tagName !== "TABLE" || table.caption) {
+        return;
+      }
+      var caption = document.createElement("caption");
+      caption.className = "fmse-table-caption";
+      while (p.firstChild) {
+        caption.appendChild(p.firstChild);
+      }
+      table.insertBefore(caption, table.firstChild);
+      p.parentNode.removeChild(p);
+    });
+  }
+
   function fix(root) {
     root = root || document;
     fixTabs(root);
@@ -430,6 +535,7 @@
     fixRadioGroups(root);
     fixErrors(root);
     markBareUrls(root);
+    fixCaptions(root);
     markOtherLanguage();
     fixScrollers();
     fixLandmarks();
