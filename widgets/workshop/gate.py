@@ -9,11 +9,15 @@
 - the trainer (whose browser came in with the long trainer token; a separate signed cookie) may open everything;
 - the callback by which a preheated kernel fetches its request (`/voila/query/`) is taken only from this
   computer's own addresses; the login pages are gone.
-Cookies are signed with a secret made afresh each time the server starts, so they last one workshop.
+Every route is classified by its handler class itself (`KINDS`): a route whose class is not there stops the
+server at start (`UnclassifiedRoute`), so a new or renamed handler upstream can never be open by default.
+Cookies are signed with the server's own secret (widgets/session.py); the trainer's cookie names this run's
+token, so it lasts one workshop.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import time
 from collections import deque
@@ -37,10 +41,44 @@ FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address mus
 PARTICIPANT_KINDS = ("module", "reference")
 TEMPLATES = template.Loader(str(Path(__file__).with_name("templates")))
 
-# What a gate does with each of Voilà's handlers, by class name (the classes are wrapped, never changed).
-PUBLIC = {"MultiStaticFileHandler", "TemplateStaticFileHandler", "FileFindHandler"}
-LOCAL_ONLY = {"RequestInfoSocketHandler"}
-GONE = {"VoilaLoginHandler", "LoginHandler", "LogoutHandler"}
+# What the gate does with each handler class (exactly these classes: a subclass is a new class, unclassified).
+PUBLIC, LOCAL_ONLY, GONE, PAGE, MEMBERS, ROOM_REDIRECT = "public", "local", "gone", "page", "members", "redirect"
+
+
+def handler_kinds() -> dict[type, str]:
+    from jupyter_server.auth.login import LegacyLoginHandler, LoginFormHandler
+    from jupyter_server.auth.logout import LogoutHandler
+    from jupyter_server.base.handlers import FileFindHandler
+    from jupyterlab_server.themes_handler import ThemesHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.static_file_handler import AllowListFileHandler, MultiStaticFileHandler, TemplateStaticFileHandler
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    from .. import kernels
+    from ..server import RedirectToLanding
+
+    return {
+        MultiStaticFileHandler: PUBLIC, TemplateStaticFileHandler: PUBLIC, FileFindHandler: PUBLIC,
+        RequestInfoSocketHandler: LOCAL_ONLY,
+        VoilaLoginHandler: GONE, LoginFormHandler: GONE, LegacyLoginHandler: GONE, LogoutHandler: GONE,
+        kernels.OwnedPageHandler: PAGE,
+        kernels.OwnedKernelHandler: MEMBERS, kernels.OwnedKernelWebsocketHandler: MEMBERS,
+        kernels.OwnedShutdownHandler: MEMBERS, kernels.KernelStatusHandler: MEMBERS,
+        ThemesHandler: MEMBERS, AllowListFileHandler: MEMBERS,
+        RedirectToLanding: ROOM_REDIRECT,
+    }
+
+
+class UnclassifiedRoute(RuntimeError):
+    """A route whose handler class the gate does not know: the workshop must not start."""
+
+    def __init__(self, routes: list[tuple[str, type]]):
+        listed = ", ".join(f"{pattern} ({cls.__module__}.{cls.__qualname__})" for pattern, cls in routes)
+        super().__init__(
+            f"The workshop gate does not know what to do with: {listed}. Add each class to handler_kinds() in "
+            f"widgets/workshop/gate.py. / Nid yw giât y gweithdy yn gwybod beth i'w wneud â: {listed}. "
+            f"Ychwanegwch bob dosbarth at handler_kinds() yn widgets/workshop/gate.py.")
+        self.routes = routes
 
 
 class Room:
@@ -83,9 +121,14 @@ class Room:
 
     # ---- who is asking -----------------------------------------------------------------------------------
 
+    def trainer_cookie_value(self) -> str:
+        """What the trainer's cookie says: this workshop, and this run's token (a digest of it, never the token)."""
+        digest = hashlib.sha256(self.token.encode("utf-8")).hexdigest()[:32]
+        return f"trainer:{self.code}:{digest}"
+
     def is_trainer(self, handler: tornado.web.RequestHandler) -> bool:
         value = handler.get_signed_cookie(TRAINER_COOKIE, max_age_days=COOKIE_DAYS)
-        return value is not None and same_secret(value.decode("utf-8", "replace"), f"trainer:{self.code}")
+        return value is not None and same_secret(value.decode("utf-8", "replace"), self.trainer_cookie_value())
 
     def participant(self, handler: tornado.web.RequestHandler) -> str | None:
         """The participant id in the request's cookie, if it is one who joined this workshop."""
@@ -101,19 +144,19 @@ class Room:
 
     def decide(self, handler: tornado.web.RequestHandler, kind: str) -> tuple[str, str | int] | None:
         """None to let the request through; ("redirect", url) or ("status", code) otherwise."""
-        if kind in PUBLIC:
+        if kind == PUBLIC:
             return None
-        if kind in GONE:
+        if kind == GONE:
             return ("status", 404)
-        if kind in LOCAL_ONLY:
+        if kind == LOCAL_ONLY:
             return None if handler.request.remote_ip in self.local else ("status", 403)
         trainer = self.is_trainer(handler)
         learner_id = None if trainer else self.participant(handler)
-        if kind == "TornadoVoilaHandler":
+        if kind == PAGE:
             return self._render(handler, trainer, learner_id)
-        if trainer or learner_id:
+        if kind == MEMBERS and (trainer or learner_id):
             return None
-        return ("status", 403)
+        return ("status", 403)  # and anything else, whatever it is
 
     def _render(self, handler, trainer: bool, learner_id: str | None) -> tuple[str, str | int] | None:
         path = handler.path_args[0] if handler.path_args else ""
@@ -136,11 +179,9 @@ class Room:
         return None
 
 
-def gate(cls: type, room: Room) -> type:
+def gate(cls: type, room: Room, kind: str) -> type:
     """`cls` with the room's decision made before anything else it does."""
     from ..server import refuse
-
-    kind = cls.__name__
 
     async def prepare(self):
         verdict = room.decide(self, kind)
@@ -148,14 +189,25 @@ def gate(cls: type, room: Room) -> type:
             what, value = verdict
             if what == "redirect":
                 self.redirect(str(value))
-                return
-            refuse(self, int(value))
+            else:
+                refuse(self, int(value))
+            return  # nothing else runs after a refusal
         result = super(gated, self).prepare()
         if inspect.isawaitable(result):
             await result
 
-    gated = type(f"Workshop{kind}", (cls,), {"prepare": prepare, "__doc__": cls.__doc__})
+    gated = type(f"Workshop{cls.__name__}", (cls,), {"prepare": prepare, "__doc__": cls.__doc__,
+                                                    "__module__": cls.__module__})
     return gated
+
+
+def classify(handlers: list) -> list[tuple[str, type, str]]:
+    """(pattern, class, kind) for every route; raises UnclassifiedRoute naming every route it cannot place."""
+    kinds = handler_kinds()
+    unknown = [(spec[0], spec[1]) for spec in handlers if spec[1] not in kinds]
+    if unknown:
+        raise UnclassifiedRoute(unknown)
+    return [(spec[0], spec[1], kinds[spec[1]]) for spec in handlers]
 
 
 class RoomPage(tornado.web.RequestHandler):
@@ -266,7 +318,7 @@ class TrainerHandler(RoomPage):
                     "ddechreuodd y gweithdy.",
                     "This address needs the trainer's token. Use the address shown when the workshop started.")])
                 return
-            self.set_signed_cookie(TRAINER_COOKIE, f"trainer:{self.room.code}", expires_days=COOKIE_DAYS,
+            self.set_signed_cookie(TRAINER_COOKIE, self.room.trainer_cookie_value(), expires_days=COOKIE_DAYS,
                                    httponly=True, samesite="Lax")
             self.redirect(self.room.trainer_url(lang))
             return
@@ -296,19 +348,17 @@ class RedirectToRoom(tornado.web.RequestHandler):
         self.redirect(url_path_join(self.room.base_url, "workshop/join"))
 
 
-def gated_handlers(handlers: list, room: Room, redirect_name: str, allowed_hosts: frozenset[str]) -> list:
-    """The server's handlers (already refusing foreign Host names) behind the room's gate, with the workshop's
-    own pages first."""
-    from ..server import host_checked
-
-    base = room.base_url
-    wrapped = []
-    for spec in handlers:
-        pattern, cls, *rest = spec
-        if cls.__name__ == redirect_name:
-            wrapped.append((pattern, host_checked(RedirectToRoom, allowed_hosts), {"room": room}))
+def gated_handlers(handlers: list, room: Room, wrap) -> list:
+    """The server's routes (unwrapped handler classes) behind the room's gate, each then wrapped by `wrap` (the
+    host check, which runs first), with the workshop's own pages first. Refuses (UnclassifiedRoute) any route it
+    cannot classify."""
+    gated = []
+    for spec, (pattern, cls, kind) in zip(handlers, classify(handlers)):
+        if kind == ROOM_REDIRECT:
+            gated.append(wrap((pattern, RedirectToRoom, {"room": room})))
         else:
-            wrapped.append((pattern, host_checked(gate(cls, room), allowed_hosts), *rest))  # host first
-    return [(url_path_join(base, "workshop/join"), host_checked(JoinHandler, allowed_hosts), {"room": room}),
-            (url_path_join(base, "workshop/trainer"), host_checked(TrainerHandler, allowed_hosts), {"room": room}),
-            *wrapped]
+            gated.append(wrap((pattern, gate(cls, room, kind), *spec[2:])))
+    base = room.base_url
+    return [wrap((url_path_join(base, "workshop/join"), JoinHandler, {"room": room})),
+            wrap((url_path_join(base, "workshop/trainer"), TrainerHandler, {"room": room})),
+            *gated]
