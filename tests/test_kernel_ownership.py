@@ -319,3 +319,18 @@ def test_kernel_owners_choose_what_to_close():
     assert ("k5", "reopened") not in owners.to_close_for("k10")  # its page is open
     owners.claim("x", "other", "/p1")
     assert owners.to_close_for("x") == []
+
+
+def test_culling_leaves_a_page_that_is_open_or_still_loading():
+    owners = kernels.KernelOwners()
+    owners.claim("k", "s", "/p")
+    start = owners.live["k"].claimed
+    assert owners.page_open("k", start + 1)  # rendered, its page not yet connected
+    assert not owners.page_open("k", start + kernels.CONNECT_WAIT + 1)  # never connected: a plain request
+    socket = object()
+    owners.live["k"].sockets.add(socket)
+    owners.live["k"].connected_once = True
+    assert owners.page_open("k", start + 10_000)  # connected: open however long it is idle
+    owners.live["k"].sockets.discard(socket)
+    assert not owners.page_open("k", start + 10)  # left (the grace period then closes it)
+    assert not owners.page_open("unknown")

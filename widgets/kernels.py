@@ -8,7 +8,7 @@ it goes.
 - Closing: the page's own shutdown (`navigator.sendBeacon` on leaving, which Voilà sends without an `_xsrf` field:
   voila#1458) is taken from the owner on the same site without it; and a kernel whose websockets have all closed
   is shut down after `GRACE` seconds, in case the beacon never came. A kernel with an open websocket is never
-  culled.
+  culled, nor one whose page has not had `CONNECT_WAIT` seconds to connect.
 - Limits: at most `MAX_PER_SESSION` live kernels per browser session (the least recently used closes first);
   reopening a page closes the same session's earlier kernel of that page if nothing is connected to it; a page
   request from another site that is not a top-level navigation starts nothing.
@@ -36,6 +36,7 @@ from .session import browser_session
 
 MAX_PER_SESSION = 8
 GRACE = 20.0            # seconds a kernel lives on after its last websocket closed
+CONNECT_WAIT = 30.0     # seconds a new page has to connect to its kernel before culling may take it
 CLOSED_MEMORY = 2000    # closed kernels remembered, for their pages' notices
 CLOSED_CODE = 4001      # websocket close code when the server closes a page's kernel
 
@@ -51,7 +52,9 @@ class Owned:
     session: str
     page: str
     used: float = field(default_factory=time.monotonic)
+    claimed: float = field(default_factory=time.monotonic)
     sockets: set = field(default_factory=set)
+    connected_once: bool = False
 
 
 class KernelOwners:
@@ -76,6 +79,14 @@ class KernelOwners:
     def connected(self, kernel_id: str) -> bool:
         owned = self.live.get(kernel_id)
         return bool(owned and owned.sockets)
+
+    def page_open(self, kernel_id: str, now: float | None = None) -> bool:
+        """Is the kernel's page open: connected to it, or still loading (not yet had CONNECT_WAIT to connect)?"""
+        owned = self.live.get(kernel_id)
+        if owned is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return bool(owned.sockets) or (not owned.connected_once and now - owned.claimed < CONNECT_WAIT)
 
     def touch(self, kernel_id: str) -> None:
         owned = self.live.get(kernel_id)
@@ -154,6 +165,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         if owned is None:
             return
         owned.sockets.add(socket)
+        owned.connected_once = True
         owned.used = time.monotonic()
         timer = self._grace_timers.pop(kernel_id, None)
         if timer is not None:
@@ -175,8 +187,8 @@ class CourseKernelManager(AsyncMappingKernelManager):
             asyncio.ensure_future(self.close(kernel_id, LEFT))
 
     async def cull_kernel_if_idle(self, kernel_id):
-        if self.owners.connected(kernel_id):
-            return  # its page is open
+        if self.owners.page_open(kernel_id):
+            return
         self._reasons[kernel_id] = IDLE
         try:
             await super().cull_kernel_if_idle(kernel_id)
