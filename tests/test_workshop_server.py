@@ -308,3 +308,12 @@ def test_the_terminal_shows_no_kernel_id(workshop, participant):
     run_async(connect)
     text = workshop.log()
     assert kernel not in text and "<kernel>" in text
+
+
+def test_wrong_tokens_from_this_laptop_never_lock_out_the_trainer(workshop):
+    """Any web page open in the trainer's browser can send these (plain GETs): they must not lock the trainer out."""
+    client = Client(workshop.base)
+    for _ in range(MAX_FAILURES + 1):
+        assert client.get("/workshop/trainer?token=wrong")[0] == 403
+    status, headers, _ = client.get(f"/workshop/trainer?token={workshop.token}")
+    assert status == 302 and headers["Location"] == TRAINER

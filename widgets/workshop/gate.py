@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import math
 import time
 from collections import deque
 from pathlib import Path
@@ -37,12 +38,20 @@ PARTICIPANT_COOKIE = "fmse_workshop"
 TRAINER_COOKIE = "fmse_trainer"
 COOKIE_DAYS = 1
 MAX_FAILURES = 20          # wrong codes or tokens from one address ...
-FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait
+FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait (never this laptop's own
+                           # addresses for the trainer's token: a page in the trainer's browser cannot lock it out)
+MAX_JOINS = 5              # successful joins from one address (not this laptop's own) ...
+JOIN_WINDOW = 60.0         # ... within this many seconds
 PARTICIPANT_KINDS = ("module", "reference")
 TEMPLATES = template.Loader(str(Path(__file__).with_name("templates")))
 
 # What the gate does with each handler class (exactly these classes: a subclass is a new class, unclassified).
 PUBLIC, LOCAL_ONLY, GONE, PAGE, MEMBERS, ROOM_REDIRECT = "public", "local", "gone", "page", "members", "redirect"
+
+
+def room_capacity(participants: int) -> int:
+    """How many may join a workshop run for `participants`: that many plus 10% (at least one more)."""
+    return participants + max(1, math.ceil(participants / 10))
 
 
 def handler_kinds() -> dict[type, str]:
@@ -84,13 +93,17 @@ class UnclassifiedRoute(RuntimeError):
 class Room:
     """What the server knows of the workshop it runs: the secrets, who has joined, wrong attempts."""
 
-    def __init__(self, code: str, token: str, lang: str, *, base_url: str = "/", store_factory=None):
+    def __init__(self, code: str, token: str, lang: str, *, base_url: str = "/", store_factory=None,
+                 capacity: int | None = None):
         from ..records import open_store
 
         self.code, self.token, self.lang, self.base_url = code, token, lang, base_url
         self.store_factory = store_factory or open_store
+        self.capacity = capacity                    # most people who may join (None: no limit)
         self.participants: dict[str, str] = {}      # learner id -> language chosen when joining
         self.failures: dict[str, deque[float]] = {}
+        self.joins: dict[str, deque[float]] = {}
+        self.joining = 0                            # joins under way (counted against the capacity)
         self.local = local_addresses()
         self.pages: dict[str, PageInfo] = {p.path: p for p in pages()}
 
@@ -118,6 +131,25 @@ class Room:
 
     def failed(self, address: str) -> None:
         self.failures.setdefault(address, deque()).append(time.monotonic())
+
+    # ---- joins -------------------------------------------------------------------------------------------------
+
+    def full(self) -> bool:
+        return self.capacity is not None and len(self.participants) + self.joining >= self.capacity
+
+    def joins_exhausted(self, address: str) -> bool:
+        """Has `address` (not this laptop) joined MAX_JOINS times within the last JOIN_WINDOW seconds?"""
+        if address in self.local:
+            return False
+        recent = self.joins.get(address)
+        if not recent:
+            return False
+        while recent and recent[0] < time.monotonic() - JOIN_WINDOW:
+            recent.popleft()
+        return len(recent) >= MAX_JOINS
+
+    def joined(self, address: str) -> None:
+        self.joins.setdefault(address, deque()).append(time.monotonic())
 
     # ---- who is asking -----------------------------------------------------------------------------------
 
@@ -259,6 +291,12 @@ class JoinHandler(RoomPage):
         lang = self.get_body_argument("lang", self.room.lang)
         lang = lang if lang in ("en", "cy") else self.room.lang
         shown = {"code": code, "nickname": nickname, "lang": lang}
+        if self.room.joins_exhausted(address):
+            self.page(429, **shown, problems=[(
+                "Mae gormod o bobl wedi ymuno o'r ddyfais hon yn ystod y funud ddiwethaf. Arhoswch funud, yna "
+                "rhowch gynnig arall arni.",
+                "Too many people have joined from this device in the last minute. Wait a minute, then try again.")])
+            return
         if self.room.blocked(address):
             self.page(429, **shown, code_wrong=True, problems=[(
                 "Mae gormod o godau anghywir wedi dod o'r ddyfais hon. Arhoswch ddeg munud, yna rhowch gynnig "
@@ -281,6 +319,13 @@ class JoinHandler(RoomPage):
                 "yn wag.", "A nickname can have up to 40 characters, with no line breaks or control characters. "
                            "Change it, or leave it empty.")])
             return
+        if self.room.full():
+            self.page(403, **shown, problems=[(
+                f"Mae'r gweithdy'n llawn: mae {len(self.room.participants)} o bobl wedi ymuno. Dywedwch wrth yr "
+                "hyfforddwr.",
+                f"The workshop is full: {len(self.room.participants)} people have joined. Tell the trainer.")])
+            return
+        self.room.joining += 1
         try:
             participant = await asyncio.get_running_loop().run_in_executor(None, self._join, nickname)
         except RecordsError as exc:
@@ -288,6 +333,9 @@ class JoinHandler(RoomPage):
                 "Dywedwch wrth yr hyfforddwr. Ni chollwyd dim a gadwyd eisoes.",
                 "Tell the trainer. Nothing saved already has been lost.")])
             return
+        finally:
+            self.room.joining -= 1
+        self.room.joined(address)
         self.room.participants[participant] = lang
         self.set_signed_cookie(PARTICIPANT_COOKIE, f"{self.room.code}:{participant}", expires_days=COOKIE_DAYS,
                                httponly=True, samesite="Lax")
@@ -311,8 +359,12 @@ class TrainerHandler(RoomPage):
         address = self.request.remote_ip or ""
         token = self.get_query_argument("token", None)
         if token is not None:
-            if self.room.blocked(address) or not same_secret(token, self.room.token):
-                self.room.failed(address)
+            # From this laptop's own addresses the token is never locked out, and wrong tokens are not counted:
+            # any web page open in the trainer's browser can send requests here.
+            here = address in self.room.local
+            if (not here and self.room.blocked(address)) or not same_secret(token, self.room.token):
+                if not here:
+                    self.room.failed(address)
                 self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
                     "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan "
                     "ddechreuodd y gweithdy.",
