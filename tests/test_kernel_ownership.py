@@ -334,3 +334,17 @@ def test_culling_leaves_a_page_that_is_open_or_still_loading():
     owners.live["k"].sockets.discard(socket)
     assert not owners.page_open("k", start + 10)  # left (the grace period then closes it)
     assert not owners.page_open("unknown")
+
+
+def test_under_the_workshop_one_device_keeps_at_most_sixteen_kernels_whatever_its_cookies():
+    """A client that drops its cookies is a new browser session on every request; its address still counts."""
+    owners = kernels.KernelOwners()
+    for i in range(kernels.MAX_PER_ADDRESS):
+        owners.claim(f"k{i}", f"session{i}", "/p", "192.0.2.7")
+        owners.live[f"k{i}"].used = float(i)
+    owners.claim("new", "fresh", "/p", "192.0.2.7")
+    assert owners.to_close_for("new", per_address=kernels.MAX_PER_ADDRESS) == [("k0", "limit")]
+    assert owners.to_close_for("new") == []  # under `serve` (no per-address limit)
+    assert owners.to_close_for("new", per_address=kernels.MAX_PER_ADDRESS, exempt=frozenset({"192.0.2.7"})) == []
+    owners.claim("elsewhere", "other", "/p", "192.0.2.8")
+    assert owners.to_close_for("elsewhere", per_address=kernels.MAX_PER_ADDRESS) == []

@@ -35,8 +35,10 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .session import browser_session
 
 MAX_PER_SESSION = 8
+MAX_PER_ADDRESS = 16    # under `workshop`, for a device on the network (a client that drops its cookies is a new
+                        # browser session on every request; this still bounds it)
 GRACE = 20.0            # seconds a kernel lives on after its last websocket closed
-CONNECT_WAIT = 30.0     # seconds a new page has to connect to its kernel before culling may take it
+CONNECT_WAIT = 15.0     # seconds a new page has to connect to its kernel before culling may take it
 CLOSED_MEMORY = 2000    # closed kernels remembered, for their pages' notices
 CLOSED_CODE = 4001      # websocket close code when the server closes a page's kernel
 
@@ -51,6 +53,7 @@ CROSS_SITE = ("Gwrthodwyd: gofynnodd gwefan arall am y dudalen hon. Agorwch hi o
 class Owned:
     session: str
     page: str
+    address: str = ""
     used: float = field(default_factory=time.monotonic)
     claimed: float = field(default_factory=time.monotonic)
     sockets: set = field(default_factory=set)
@@ -65,8 +68,8 @@ class KernelOwners:
         self.live: dict[str, Owned] = {}
         self.closed: collections.OrderedDict[str, tuple[str, str]] = collections.OrderedDict()
 
-    def claim(self, kernel_id: str, session: str, page: str) -> None:
-        self.live[kernel_id] = Owned(session, page)
+    def claim(self, kernel_id: str, session: str, page: str, address: str = "") -> None:
+        self.live[kernel_id] = Owned(session, page, address)
         self.closed.pop(kernel_id, None)
 
     def owner(self, kernel_id: str) -> str | None:
@@ -101,15 +104,23 @@ class KernelOwners:
                 self.closed.popitem(last=False)
         return owned
 
-    def to_close_for(self, kernel_id: str, limit: int = MAX_PER_SESSION) -> list[tuple[str, str]]:
+    def to_close_for(self, kernel_id: str, limit: int = MAX_PER_SESSION, per_address: int | None = None,
+                     exempt: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
         """After `kernel_id` was claimed: (kernel, reason) for the same session's earlier kernels of the same page
-        with nothing connected, then its least recently used beyond `limit`."""
+        with nothing connected, then its least recently used beyond `limit`; then, with `per_address`, the
+        least recently used of the same address (unless it is in `exempt`) beyond that."""
         new = self.live[kernel_id]
         mine = {k: o for k, o in self.of_session(new.session).items() if k != kernel_id}
         closing = [(k, REOPENED) for k, o in mine.items() if o.page == new.page and not o.sockets]
         rest = sorted(((o.used, k) for k, o in mine.items() if (k, REOPENED) not in closing))
         excess = len(rest) + 1 - limit
         closing += [(k, LIMIT) for _, k in rest[:max(0, excess)]]
+        if per_address is not None and new.address and new.address not in exempt:
+            gone = {k for k, _ in closing}
+            same = sorted((o.used, k) for k, o in self.live.items()
+                          if o.address == new.address and k != kernel_id and k not in gone)
+            excess = len(same) + 1 - per_address
+            closing += [(k, LIMIT) for _, k in same[:max(0, excess)]]
         return closing
 
 
@@ -118,6 +129,8 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     grace = GRACE
     max_per_session = MAX_PER_SESSION
+    max_per_address: int | None = None          # set under `workshop` (MAX_PER_ADDRESS)
+    own_addresses: frozenset[str] = frozenset()  # ... not counting this computer's own addresses
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -127,9 +140,10 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     # ---- ownership ------------------------------------------------------------------------------------------
 
-    def claim(self, kernel_id: str, session: str, page: str) -> None:
-        self.owners.claim(kernel_id, session, page)
-        for other, reason in self.owners.to_close_for(kernel_id, self.max_per_session):
+    def claim(self, kernel_id: str, session: str, page: str, address: str = "") -> None:
+        self.owners.claim(kernel_id, session, page, address)
+        for other, reason in self.owners.to_close_for(kernel_id, self.max_per_session, self.max_per_address,
+                                                      self.own_addresses):
             self.log.info("Closing a kernel of the same browser session (%s).", reason)
             asyncio.ensure_future(self.close(other, reason))
 
@@ -239,7 +253,8 @@ class _Claiming:
 
     def _claim(self, kernel_id: str) -> None:
         if isinstance(self._manager, CourseKernelManager):
-            self._manager.claim(kernel_id, browser_session(self._handler, create=True), self._handler.request.path)
+            self._manager.claim(kernel_id, browser_session(self._handler, create=True), self._handler.request.path,
+                                self._handler.request.remote_ip or "")
 
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))

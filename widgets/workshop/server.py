@@ -90,6 +90,15 @@ class WorkshopVoila(CourseVoila):
         hide_kernel_ids(self.log)
         super().start()
 
+    def init_settings(self):
+        settings = super().init_settings()
+        from ..kernels import MAX_PER_ADDRESS, CourseKernelManager
+
+        if isinstance(self.kernel_manager, CourseKernelManager):  # a device on the network: at most this many
+            self.kernel_manager.max_per_address = MAX_PER_ADDRESS
+            self.kernel_manager.own_addresses = frozenset(self.room.local if self.room else ())
+        return settings
+
     def init_handlers(self):
         assert self.room is not None, "WorkshopVoila.room must be set before the server starts"
         return gated_handlers(self.course_handlers(), self.room, self.wrap)
