@@ -30,6 +30,7 @@ import pytest
 from fmse_widgets.course import pages
 from fmse_widgets.records.recorder import open_store
 from servers import CourseServer, close_websocket, fetch, run_async
+from workshop_client import Client
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAKS = ("Traceback", 'File "', "site-packages", "ExecutionError", "CellExecutionError")
@@ -250,12 +251,15 @@ def shell_message(msg_type: str, content: dict, channel: str = "shell") -> dict:
             "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []}
 
 
-async def replies_to(base: str, kernel_id: str, messages: list[dict], wait: float) -> dict[str, list[str]]:
-    """Send each message on the kernel's websocket; what came back for each (msg_type of every reply)."""
+async def replies_to(base: str, kernel_id: str, messages: list[dict], wait: float,
+                     cookie: str | None = None) -> dict[str, list[str]]:
+    """Send each message on the kernel's websocket (with the browser session's `cookie`); what came back for each
+    (msg_type of every reply)."""
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     url = base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
-    socket = await websocket_connect(url)
+    socket = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie} if cookie else {}))
     answers: dict[str, list[str]] = {}
     try:
         for message in messages:
@@ -279,12 +283,14 @@ async def replies_to(base: str, kernel_id: str, messages: list[dict], wait: floa
     return answers
 
 
-def kernel_of(base: str, path: str) -> str:
-    status, _, body = fetch(f"{base}/voila/render/{path}")
+def kernel_of(base: str, path: str, client: Client | None = None) -> tuple[str, str]:
+    """Open a page as a browser would (a cookie jar): its kernel id and the browser session's cookie header."""
+    client = client or Client(base)
+    status, _, body = client.get(f"/voila/render/{path}")
     assert status == 200
     found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body)
     assert found, "the page names no kernel"
-    return found.group(1)
+    return found.group(1), client.cookie_header()
 
 
 CODE = "open('/tmp/fmse-probe-was-here', 'w').write('x')"
@@ -299,13 +305,13 @@ FORBIDDEN = [
 
 
 def test_kernel_websocket_answers_no_code_requests(course_server):
-    kernel = kernel_of(course_server.base, "en/glossary.ipynb")
+    kernel, cookie = kernel_of(course_server.base, "en/glossary.ipynb")
     probe = Path("/tmp/fmse-probe-was-here")
     probe.unlink(missing_ok=True)
     messages = [shell_message(t, c) for t, c in FORBIDDEN]
     messages += [shell_message(t, c, "control") for t, c in FORBIDDEN]  # the control channel is no way round
     messages.append(shell_message("kernel_info_request", {}))
-    answers = run_async(lambda: replies_to(course_server.base, kernel, messages, wait=3))
+    answers = run_async(lambda: replies_to(course_server.base, kernel, messages, wait=3, cookie=cookie))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers  # the socket works
     silent = {k: v for k, v in answers.items() if k != "shell:kernel_info_request"}
     assert all(v == [] for v in silent.values()), f"the kernel answered: {silent}"
@@ -313,13 +319,14 @@ def test_kernel_websocket_answers_no_code_requests(course_server):
 
 
 def test_shutdown_over_the_websocket_reaches_only_that_pages_kernel(course_server):
-    """Voilà lets a page close its own kernel (shutdown_request is among its allowed messages). A kernel id is a
-    random UUID sent only to the browser that opened the page, so a visitor can stop only their own kernel."""
-    mine, other = kernel_of(course_server.base, "en/glossary.ipynb"), kernel_of(course_server.base, "cy/geirfa.ipynb")
+    """Voilà lets a page close its own kernel (shutdown_request is among its allowed messages); only the browser
+    session that opened a page reaches its kernel's websocket at all (test_kernel_ownership.py)."""
+    (mine, my_cookie), (other, other_cookie) = (kernel_of(course_server.base, "en/glossary.ipynb"),
+                                                kernel_of(course_server.base, "cy/geirfa.ipynb"))
     shutdown = [shell_message("shutdown_request", {"restart": False})]
-    run_async(lambda: replies_to(course_server.base, mine, shutdown, wait=3))
+    run_async(lambda: replies_to(course_server.base, mine, shutdown, wait=3, cookie=my_cookie))
     info = [shell_message("kernel_info_request", {})]
-    answers = run_async(lambda: replies_to(course_server.base, other, info, wait=10))
+    answers = run_async(lambda: replies_to(course_server.base, other, info, wait=10, cookie=other_cookie))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers
 
 

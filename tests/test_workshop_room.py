@@ -280,15 +280,20 @@ def test_a_store_problem_on_the_trainers_page_is_shown_not_swallowed(store, tmp_
 # ---- the gate's decisions ----------------------------------------------------------------------------------------
 
 def test_the_preheat_callback_is_taken_only_from_this_computer(monkeypatch):
-    from fmse_widgets.workshop.gate import Room
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.static_file_handler import MultiStaticFileHandler
+    from voila.voila_identity_provider import VoilaLoginHandler
 
+    from fmse_widgets.workshop.gate import Room, handler_kinds
+
+    kinds = handler_kinds()
     room = Room(CODE, "t" * 43, "en")
     here = SimpleNamespace(request=SimpleNamespace(remote_ip="127.0.0.1"))
     away = SimpleNamespace(request=SimpleNamespace(remote_ip="203.0.113.9"))
-    assert room.decide(here, "RequestInfoSocketHandler") is None
-    assert room.decide(away, "RequestInfoSocketHandler") == ("status", 403)
-    assert room.decide(away, "VoilaLoginHandler") == ("status", 404)
-    assert room.decide(away, "MultiStaticFileHandler") is None
+    assert room.decide(here, kinds[RequestInfoSocketHandler]) is None
+    assert room.decide(away, kinds[RequestInfoSocketHandler]) == ("status", 403)
+    assert room.decide(away, kinds[VoilaLoginHandler]) == ("status", 404)
+    assert room.decide(away, kinds[MultiStaticFileHandler]) is None
 
 
 def test_wrong_attempts_block_an_address_for_a_while(monkeypatch):
@@ -322,3 +327,75 @@ def test_workshop_pages_import_no_pandas(module):
     code = (f"import sys, fmse_widgets, fmse_widgets.course_page, {module}; "
             "sys.exit('pandas' in sys.modules or 'matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+# ---- the gate fails closed ----------------------------------------------------------------------------------------
+
+def _workshop_app(extra_routes=()):
+    from fmse_widgets.server import use_course_template, voila_argv
+    from fmse_widgets.workshop.gate import Room
+    from fmse_widgets.workshop.server import WorkshopVoila
+
+    class Planted(WorkshopVoila):
+        def course_handlers(self):
+            return [*super().course_handlers(), *extra_routes]
+
+    use_course_template()
+    Planted.room = Room(CODE, "t" * 43, "en", store_factory=lambda: None)
+    app = Planted()
+    app.initialize(argv=voila_argv(8, cull_idle=600, cull_interval=60, open_browser=False))
+    app.init_settings()
+    return app
+
+
+def test_every_route_of_the_workshop_is_classified_by_its_class():
+    from fmse_widgets.workshop.gate import handler_kinds
+
+    app = _workshop_app()
+    routes = app.init_handlers()
+    kinds = handler_kinds()
+    assert len(routes) == len(app.course_handlers()) + 2  # the join and trainer pages first
+    assert all(spec[1] in kinds for spec in app.course_handlers())
+
+
+@pytest.mark.parametrize("base", ["plain", "subclass of a public one", "renamed page handler"])
+def test_a_route_the_gate_does_not_know_stops_the_workshop_from_starting(base):
+    import tornado.web
+    from voila.static_file_handler import MultiStaticFileHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    from fmse_widgets.workshop.gate import UnclassifiedRoute
+
+    parent = {"plain": tornado.web.RequestHandler, "subclass of a public one": MultiStaticFileHandler,
+              "renamed page handler": TornadoVoilaHandler}[base]
+    planted = type("MultiStaticFileHandler" if base == "plain" else "UpstreamNewHandler", (parent,), {})
+    app = _workshop_app([(r"/planted/(.*)", planted)])
+    with pytest.raises(UnclassifiedRoute) as stopped:
+        app.init_handlers()
+    assert "/planted/(.*)" in str(stopped.value) and "handler_kinds()" in str(stopped.value)
+
+
+def test_the_trainers_cookie_is_for_this_run_only():
+    from fmse_widgets.workshop.gate import Room
+
+    one, two = Room(CODE, "a" * 43, "en"), Room(CODE, "b" * 43, "en")
+    assert one.trainer_cookie_value() != two.trainer_cookie_value()
+    assert "a" * 10 not in one.trainer_cookie_value()
+
+
+def test_the_workshop_log_names_no_kernel(capsys):
+    import logging
+
+    from fmse_widgets.workshop.server import hide_kernel_ids
+
+    logger = logging.getLogger("fmse-test-kernel-log")
+    handler = logging.StreamHandler()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        hide_kernel_ids(logger)
+        logger.warning("Kernel started: %s", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    finally:
+        logger.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "Kernel started: <kernel>" in err and "0f1e2d3c" not in err

@@ -272,3 +272,48 @@ def test_a_foreign_host_name_is_refused_even_with_the_code(workshop, participant
             assert response.status == 403, path
     finally:
         conn.close()
+
+
+# ---- kernels belong to whoever opened them (issue 12) -----------------------------------------------------------
+
+def test_a_participant_given_the_trainers_kernel_id_cannot_reach_it(workshop, participant, trainer):
+    _, _, body, _ = trainer.follow(TRAINER)
+    kernel = KERNEL_ID.search(body).group(1)
+    url = workshop.base.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+
+    async def connect(cookie: str):
+        socket = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(url, headers={"Cookie": cookie}))
+        await close_websocket(socket)
+
+    with pytest.raises(tornado.httpclient.HTTPClientError) as refused:
+        run_async(lambda: connect(participant.cookie_header()))
+    assert refused.value.code == 404
+    for method, path in (("GET", f"/api/kernels/{kernel}"), ("POST", f"/voila/api/shutdown/{kernel}")):
+        status, _, _ = participant.request(path, {"_xsrf": ""} if method == "POST" else None)
+        assert status == 404, (method, path)
+    run_async(lambda: connect(trainer.cookie_header()))  # the trainer's own page still connects
+    assert kernel not in workshop.log(), "the terminal (maybe on the projector) shows a kernel id"
+
+
+def test_the_terminal_shows_no_kernel_id(workshop, participant):
+    _, _, body, _ = participant.follow(ROOM)
+    kernel = KERNEL_ID.search(body).group(1)
+    url = workshop.base.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+
+    async def connect():
+        socket = await tornado.websocket.websocket_connect(
+            tornado.httpclient.HTTPRequest(url, headers={"Cookie": participant.cookie_header()}))
+        await close_websocket(socket)
+
+    run_async(connect)
+    text = workshop.log()
+    assert kernel not in text and "<kernel>" in text
+
+
+def test_wrong_tokens_from_this_laptop_never_lock_out_the_trainer(workshop):
+    """Any web page open in the trainer's browser can send these (plain GETs): they must not lock the trainer out."""
+    client = Client(workshop.base)
+    for _ in range(MAX_FAILURES + 1):
+        assert client.get("/workshop/trainer?token=wrong")[0] == 403
+    status, headers, _ = client.get(f"/workshop/trainer?token={workshop.token}")
+    assert status == 302 and headers["Location"] == TRAINER

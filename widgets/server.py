@@ -4,8 +4,13 @@ Differences from stock `voila notebooks/`:
 - `/` and the file-tree pages redirect to the landing page; the contents API (a listing of every file) is off;
 - the template is the course's `fmse` and cannot be swapped from the URL (`?template=`) or the theme changed;
 - it listens on 127.0.0.1 only, on exactly the port asked for (no silent move to another port);
-- idle kernels are culled, because Voilà never shuts a kernel down when a tab closes (voila#1458);
-- a request sent to a host name other than this computer's own is refused (DNS rebinding).
+- a request sent to a host name other than this computer's own is refused (DNS rebinding);
+- cookies are signed with the server's own secret, kept in the per-user data folder (widgets/session.py);
+- each kernel belongs to the browser session that opened its page, stays while the page is open and closes when
+  it goes; a session has at most 8 (widgets/kernels.py). Idle kernels nobody is connected to are culled.
+
+Every route is one of Voilà's handler classes replaced by the course's own (`REPLACED`, by class), then wrapped
+(`CourseVoila.wrap`): the host check first, and in a workshop the room's gate (widgets/workshop/gate.py).
 """
 from __future__ import annotations
 
@@ -14,16 +19,22 @@ import os
 import webbrowser
 
 import tornado.web
+from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .file_routes import clean_file_errors
+from .kernels import (CourseKernelManager, KernelStatusHandler, OwnedKernelHandler, OwnedKernelWebsocketHandler,
+                      OwnedPageHandler, OwnedShutdownHandler)
 from .paths import notebooks_dir, template_dir
+from .session import load_secret
 
 LANDING = "voila/render/index.ipynb"
-
 
 class RedirectToLanding(tornado.web.RequestHandler):
     def get(self, *args):
@@ -55,6 +66,8 @@ def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
     from voila.handler import VoilaHandler
 
     handler.current_user = None
+    if handler._finished:
+        return
     if isinstance(handler, VoilaHandler) or not isinstance(handler, JupyterHandler):
         raise tornado.web.HTTPError(status)
     handler.set_status(status)
@@ -67,11 +80,12 @@ def host_checked(cls: type, allowed: frozenset[str]) -> type:
 
     Voilà answers whatever Host a request names (`allow_remote_access`), so a web page whose own name has been
     pointed at 127.0.0.1 (DNS rebinding) could otherwise read course pages in the user's browser, the
-    dashboard's staff records included. The class keeps its name: the workshop gate decides by it.
+    dashboard's staff records included.
     """
     async def prepare(self):
         if request_host(self) not in allowed:
             refuse(self, 403)
+            return  # nothing else runs: not Jupyter's prepare (its XSRF check), not the handler
         result = super(checked, self).prepare()
         if inspect.isawaitable(result):
             await result
@@ -81,8 +95,19 @@ def host_checked(cls: type, allowed: frozenset[str]) -> type:
     return checked
 
 
+# What the course server does with each of Voilà's handler classes: replaces it with its own (None: no route).
+REPLACED: dict[type, type | None] = {
+    TornadoVoilaTreeHandler: None,
+    VoilaContentsHandler: None,
+    TornadoVoilaHandler: OwnedPageHandler,
+    KernelHandler: OwnedKernelHandler,
+    VoilaKernelWebsocketHandler: OwnedKernelWebsocketHandler,
+    VoilaShutdownKernelHandler: OwnedShutdownHandler,
+}
+
+
 class CourseVoila(Voila):
-    """Voilà with the course's front door; everything else is stock Voilà."""
+    """Voilà with the course's front door, kernel ownership and cookie secret."""
 
     start_path = LANDING  # what the browser opens; set from --lang
 
@@ -90,17 +115,36 @@ class CourseVoila(Voila):
         """Host names requests may be sent to: this computer's own names only."""
         return LOCAL_NAMES
 
-    def init_handlers(self):
-        handlers = [h for h in super().init_handlers()
-                    if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)]
-        handlers = [
+    def init_settings(self):
+        # Set explicitly (never Voilà's default), and the same after a restart: widgets/session.py.
+        self.cookie_secret = load_secret()
+        self.voila_configuration.multi_kernel_manager_class = CourseKernelManager
+        settings = super().init_settings()
+        settings["cookie_secret"] = self.cookie_secret
+        return settings
+
+    def course_handlers(self) -> list:
+        """Every route of the course server with its unwrapped handler class."""
+        handlers = []
+        for pattern, cls, *rest in super().init_handlers():
+            cls = REPLACED.get(cls, cls)
+            if cls is not None:
+                handlers.append((pattern, cls, *rest))
+        return [
             (self.server_url, RedirectToLanding),
             (url_path_join(self.server_url, r"/voila/tree(.*)"), RedirectToLanding),
             (url_path_join(self.server_url, r"/voila/render/?"), RedirectToLanding),
+            (url_path_join(self.server_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
             *handlers,
         ]
-        allowed = self.allowed_hosts()
-        return [(pattern, host_checked(clean_file_errors(cls), allowed), *rest) for pattern, cls, *rest in handlers]
+
+    def wrap(self, spec: tuple) -> tuple:
+        """One route as served: its handler refusing foreign host names before anything else."""
+        pattern, cls, *rest = spec
+        return (pattern, host_checked(clean_file_errors(cls), self.allowed_hosts()), *rest)
+
+    def init_handlers(self):
+        return [self.wrap(spec) for spec in self.course_handlers()]
 
     def launch_browser(self):
         url = url_path_join(self.connection_url, self.base_url, self.start_path)

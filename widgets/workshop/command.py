@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     workshop.add_argument("--no-browser", action="store_true", help="do not open the trainer's page in a browser")
     workshop.add_argument("--participants", type=_participants, default=DEFAULT_PARTICIPANTS, metavar="N",
                           help=f"how many people you expect (default {DEFAULT_PARTICIPANTS}); this many pages are "
-                               f"made ready in advance, about 60 MB of memory each")
+                               f"made ready in advance, about 60 MB of memory each; at most this many plus 10%% may join")
     workshop.add_argument("--lang", choices=("en", "cy"), default="en",
                           help="the room's main language (default en): the trainer's page opens in it and most "
                                "pages are made ready in it; each participant still chooses on the join page")
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from ..content.errors import ContentError
     from ..processes import port_free
     from ..records import RecordsError, open_store
-    from .gate import Room
+    from .gate import Room, room_capacity
     from .room import new_join_code, new_trainer_token, questions
     from .server import run_workshop
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
     except (ContentError, RecordsError) as exc:
         sys.exit(f"fmse-course: {exc}")
-    room = Room(code, new_trainer_token(), args.lang)
+    room = Room(code, new_trainer_token(), args.lang, capacity=room_capacity(args.participants))
     run_workshop(room, args.port, bind=args.bind, participants=args.participants,
                  open_browser=not args.no_browser, cull_idle=args.cull_idle, refill_delay=args.refill_delay,
                  cull_interval=max(1, min(60, args.cull_idle // 2)))

@@ -9,12 +9,17 @@
 - the trainer (whose browser came in with the long trainer token; a separate signed cookie) may open everything;
 - the callback by which a preheated kernel fetches its request (`/voila/query/`) is taken only from this
   computer's own addresses; the login pages are gone.
-Cookies are signed with a secret made afresh each time the server starts, so they last one workshop.
+Every route is classified by its handler class itself (`KINDS`): a route whose class is not there stops the
+server at start (`UnclassifiedRoute`), so a new or renamed handler upstream can never be open by default.
+Cookies are signed with the server's own secret (widgets/session.py); the trainer's cookie names this run's
+token, so it lasts one workshop.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
+import math
 import time
 from collections import deque
 from urllib.parse import urlencode
@@ -33,26 +38,72 @@ PARTICIPANT_COOKIE = "fmse_workshop"
 TRAINER_COOKIE = "fmse_trainer"
 COOKIE_DAYS = 1
 MAX_FAILURES = 20          # wrong codes or tokens from one address ...
-FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait
+FAILURE_WINDOW = 600.0     # ... within this many seconds, then that address must wait (never this laptop's own
+                           # addresses for the trainer's token: a page in the trainer's browser cannot lock it out)
+MAX_JOINS = 5              # successful joins from one address (not this laptop's own) ...
+JOIN_WINDOW = 60.0         # ... within this many seconds
 PARTICIPANT_KINDS = ("module", "reference")
 TEMPLATES = template.Loader(str(workshop_templates_dir()))
 
-# What a gate does with each of Voilà's handlers, by class name (the classes are wrapped, never changed).
-PUBLIC = {"MultiStaticFileHandler", "TemplateStaticFileHandler", "FileFindHandler"}
-LOCAL_ONLY = {"RequestInfoSocketHandler"}
-GONE = {"VoilaLoginHandler", "LoginHandler", "LogoutHandler"}
+# What the gate does with each handler class (exactly these classes: a subclass is a new class, unclassified).
+PUBLIC, LOCAL_ONLY, GONE, PAGE, MEMBERS, ROOM_REDIRECT = "public", "local", "gone", "page", "members", "redirect"
+
+
+def room_capacity(participants: int) -> int:
+    """How many may join a workshop run for `participants`: that many plus 10% (at least one more)."""
+    return participants + max(1, math.ceil(participants / 10))
+
+
+def handler_kinds() -> dict[type, str]:
+    from jupyter_server.auth.login import LegacyLoginHandler, LoginFormHandler
+    from jupyter_server.auth.logout import LogoutHandler
+    from jupyter_server.base.handlers import FileFindHandler
+    from jupyterlab_server.themes_handler import ThemesHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.static_file_handler import AllowListFileHandler, MultiStaticFileHandler, TemplateStaticFileHandler
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    from .. import kernels
+    from ..server import RedirectToLanding
+
+    return {
+        MultiStaticFileHandler: PUBLIC, TemplateStaticFileHandler: PUBLIC, FileFindHandler: PUBLIC,
+        RequestInfoSocketHandler: LOCAL_ONLY,
+        VoilaLoginHandler: GONE, LoginFormHandler: GONE, LegacyLoginHandler: GONE, LogoutHandler: GONE,
+        kernels.OwnedPageHandler: PAGE,
+        kernels.OwnedKernelHandler: MEMBERS, kernels.OwnedKernelWebsocketHandler: MEMBERS,
+        kernels.OwnedShutdownHandler: MEMBERS, kernels.KernelStatusHandler: MEMBERS,
+        ThemesHandler: MEMBERS, AllowListFileHandler: MEMBERS,
+        RedirectToLanding: ROOM_REDIRECT,
+    }
+
+
+class UnclassifiedRoute(RuntimeError):
+    """A route whose handler class the gate does not know: the workshop must not start."""
+
+    def __init__(self, routes: list[tuple[str, type]]):
+        listed = ", ".join(f"{pattern} ({cls.__module__}.{cls.__qualname__})" for pattern, cls in routes)
+        super().__init__(
+            f"The workshop gate does not know what to do with: {listed}. Add each class to handler_kinds() in "
+            f"widgets/workshop/gate.py. / Nid yw giât y gweithdy yn gwybod beth i'w wneud â: {listed}. "
+            f"Ychwanegwch bob dosbarth at handler_kinds() yn widgets/workshop/gate.py.")
+        self.routes = routes
 
 
 class Room:
     """What the server knows of the workshop it runs: the secrets, who has joined, wrong attempts."""
 
-    def __init__(self, code: str, token: str, lang: str, *, base_url: str = "/", store_factory=None):
+    def __init__(self, code: str, token: str, lang: str, *, base_url: str = "/", store_factory=None,
+                 capacity: int | None = None):
         from ..records import open_store
 
         self.code, self.token, self.lang, self.base_url = code, token, lang, base_url
         self.store_factory = store_factory or open_store
+        self.capacity = capacity                    # most people who may join (None: no limit)
         self.participants: dict[str, str] = {}      # learner id -> language chosen when joining
         self.failures: dict[str, deque[float]] = {}
+        self.joins: dict[str, deque[float]] = {}
+        self.joining = 0                            # joins under way (counted against the capacity)
         self.local = local_addresses()
         self.pages: dict[str, PageInfo] = {p.path: p for p in pages()}
 
@@ -81,11 +132,35 @@ class Room:
     def failed(self, address: str) -> None:
         self.failures.setdefault(address, deque()).append(time.monotonic())
 
+    # ---- joins -------------------------------------------------------------------------------------------------
+
+    def full(self) -> bool:
+        return self.capacity is not None and len(self.participants) + self.joining >= self.capacity
+
+    def joins_exhausted(self, address: str) -> bool:
+        """Has `address` (not this laptop) joined MAX_JOINS times within the last JOIN_WINDOW seconds?"""
+        if address in self.local:
+            return False
+        recent = self.joins.get(address)
+        if not recent:
+            return False
+        while recent and recent[0] < time.monotonic() - JOIN_WINDOW:
+            recent.popleft()
+        return len(recent) >= MAX_JOINS
+
+    def joined(self, address: str) -> None:
+        self.joins.setdefault(address, deque()).append(time.monotonic())
+
     # ---- who is asking -----------------------------------------------------------------------------------
+
+    def trainer_cookie_value(self) -> str:
+        """What the trainer's cookie says: this workshop, and this run's token (a digest of it, never the token)."""
+        digest = hashlib.sha256(self.token.encode("utf-8")).hexdigest()[:32]
+        return f"trainer:{self.code}:{digest}"
 
     def is_trainer(self, handler: tornado.web.RequestHandler) -> bool:
         value = handler.get_signed_cookie(TRAINER_COOKIE, max_age_days=COOKIE_DAYS)
-        return value is not None and same_secret(value.decode("utf-8", "replace"), f"trainer:{self.code}")
+        return value is not None and same_secret(value.decode("utf-8", "replace"), self.trainer_cookie_value())
 
     def participant(self, handler: tornado.web.RequestHandler) -> str | None:
         """The participant id in the request's cookie, if it is one who joined this workshop."""
@@ -101,19 +176,19 @@ class Room:
 
     def decide(self, handler: tornado.web.RequestHandler, kind: str) -> tuple[str, str | int] | None:
         """None to let the request through; ("redirect", url) or ("status", code) otherwise."""
-        if kind in PUBLIC:
+        if kind == PUBLIC:
             return None
-        if kind in GONE:
+        if kind == GONE:
             return ("status", 404)
-        if kind in LOCAL_ONLY:
+        if kind == LOCAL_ONLY:
             return None if handler.request.remote_ip in self.local else ("status", 403)
         trainer = self.is_trainer(handler)
         learner_id = None if trainer else self.participant(handler)
-        if kind == "TornadoVoilaHandler":
+        if kind == PAGE:
             return self._render(handler, trainer, learner_id)
-        if trainer or learner_id:
+        if kind == MEMBERS and (trainer or learner_id):
             return None
-        return ("status", 403)
+        return ("status", 403)  # and anything else, whatever it is
 
     def _render(self, handler, trainer: bool, learner_id: str | None) -> tuple[str, str | int] | None:
         path = handler.path_args[0] if handler.path_args else ""
@@ -136,11 +211,9 @@ class Room:
         return None
 
 
-def gate(cls: type, room: Room) -> type:
+def gate(cls: type, room: Room, kind: str) -> type:
     """`cls` with the room's decision made before anything else it does."""
     from ..server import refuse
-
-    kind = cls.__name__
 
     async def prepare(self):
         verdict = room.decide(self, kind)
@@ -148,14 +221,25 @@ def gate(cls: type, room: Room) -> type:
             what, value = verdict
             if what == "redirect":
                 self.redirect(str(value))
-                return
-            refuse(self, int(value))
+            else:
+                refuse(self, int(value))
+            return  # nothing else runs after a refusal
         result = super(gated, self).prepare()
         if inspect.isawaitable(result):
             await result
 
-    gated = type(f"Workshop{kind}", (cls,), {"prepare": prepare, "__doc__": cls.__doc__})
+    gated = type(f"Workshop{cls.__name__}", (cls,), {"prepare": prepare, "__doc__": cls.__doc__,
+                                                    "__module__": cls.__module__})
     return gated
+
+
+def classify(handlers: list) -> list[tuple[str, type, str]]:
+    """(pattern, class, kind) for every route; raises UnclassifiedRoute naming every route it cannot place."""
+    kinds = handler_kinds()
+    unknown = [(spec[0], spec[1]) for spec in handlers if spec[1] not in kinds]
+    if unknown:
+        raise UnclassifiedRoute(unknown)
+    return [(spec[0], spec[1], kinds[spec[1]]) for spec in handlers]
 
 
 class RoomPage(tornado.web.RequestHandler):
@@ -207,6 +291,12 @@ class JoinHandler(RoomPage):
         lang = self.get_body_argument("lang", self.room.lang)
         lang = lang if lang in ("en", "cy") else self.room.lang
         shown = {"code": code, "nickname": nickname, "lang": lang}
+        if self.room.joins_exhausted(address):
+            self.page(429, **shown, problems=[(
+                "Mae gormod o bobl wedi ymuno o'r ddyfais hon yn ystod y funud ddiwethaf. Arhoswch funud, yna "
+                "rhowch gynnig arall arni.",
+                "Too many people have joined from this device in the last minute. Wait a minute, then try again.")])
+            return
         if self.room.blocked(address):
             self.page(429, **shown, code_wrong=True, problems=[(
                 "Mae gormod o godau anghywir wedi dod o'r ddyfais hon. Arhoswch ddeg munud, yna rhowch gynnig "
@@ -229,6 +319,13 @@ class JoinHandler(RoomPage):
                 "yn wag.", "A nickname can have up to 40 characters, with no line breaks or control characters. "
                            "Change it, or leave it empty.")])
             return
+        if self.room.full():
+            self.page(403, **shown, problems=[(
+                f"Mae'r gweithdy'n llawn: mae {len(self.room.participants)} o bobl wedi ymuno. Dywedwch wrth yr "
+                "hyfforddwr.",
+                f"The workshop is full: {len(self.room.participants)} people have joined. Tell the trainer.")])
+            return
+        self.room.joining += 1
         try:
             participant = await asyncio.get_running_loop().run_in_executor(None, self._join, nickname)
         except RecordsError as exc:
@@ -236,6 +333,9 @@ class JoinHandler(RoomPage):
                 "Dywedwch wrth yr hyfforddwr. Ni chollwyd dim a gadwyd eisoes.",
                 "Tell the trainer. Nothing saved already has been lost.")])
             return
+        finally:
+            self.room.joining -= 1
+        self.room.joined(address)
         self.room.participants[participant] = lang
         self.set_signed_cookie(PARTICIPANT_COOKIE, f"{self.room.code}:{participant}", expires_days=COOKIE_DAYS,
                                httponly=True, samesite="Lax")
@@ -259,14 +359,18 @@ class TrainerHandler(RoomPage):
         address = self.request.remote_ip or ""
         token = self.get_query_argument("token", None)
         if token is not None:
-            if self.room.blocked(address) or not same_secret(token, self.room.token):
-                self.room.failed(address)
+            # From this laptop's own addresses the token is never locked out, and wrong tokens are not counted:
+            # any web page open in the trainer's browser can send requests here.
+            here = address in self.room.local
+            if (not here and self.room.blocked(address)) or not same_secret(token, self.room.token):
+                if not here:
+                    self.room.failed(address)
                 self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
                     "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan "
                     "ddechreuodd y gweithdy.",
                     "This address needs the trainer's token. Use the address shown when the workshop started.")])
                 return
-            self.set_signed_cookie(TRAINER_COOKIE, f"trainer:{self.room.code}", expires_days=COOKIE_DAYS,
+            self.set_signed_cookie(TRAINER_COOKIE, self.room.trainer_cookie_value(), expires_days=COOKIE_DAYS,
                                    httponly=True, samesite="Lax")
             self.redirect(self.room.trainer_url(lang))
             return
@@ -296,19 +400,17 @@ class RedirectToRoom(tornado.web.RequestHandler):
         self.redirect(url_path_join(self.room.base_url, "workshop/join"))
 
 
-def gated_handlers(handlers: list, room: Room, redirect_name: str, allowed_hosts: frozenset[str]) -> list:
-    """The server's handlers (already refusing foreign Host names) behind the room's gate, with the workshop's
-    own pages first."""
-    from ..server import host_checked
-
-    base = room.base_url
-    wrapped = []
-    for spec in handlers:
-        pattern, cls, *rest = spec
-        if cls.__name__ == redirect_name:
-            wrapped.append((pattern, host_checked(RedirectToRoom, allowed_hosts), {"room": room}))
+def gated_handlers(handlers: list, room: Room, wrap) -> list:
+    """The server's routes (unwrapped handler classes) behind the room's gate, each then wrapped by `wrap` (the
+    host check, which runs first), with the workshop's own pages first. Refuses (UnclassifiedRoute) any route it
+    cannot classify."""
+    gated = []
+    for spec, (pattern, cls, kind) in zip(handlers, classify(handlers)):
+        if kind == ROOM_REDIRECT:
+            gated.append(wrap((pattern, RedirectToRoom, {"room": room})))
         else:
-            wrapped.append((pattern, host_checked(gate(cls, room), allowed_hosts), *rest))  # host first
-    return [(url_path_join(base, "workshop/join"), host_checked(JoinHandler, allowed_hosts), {"room": room}),
-            (url_path_join(base, "workshop/trainer"), host_checked(TrainerHandler, allowed_hosts), {"room": room}),
-            *wrapped]
+            gated.append(wrap((pattern, gate(cls, room, kind), *spec[2:])))
+    base = room.base_url
+    return [wrap((url_path_join(base, "workshop/join"), JoinHandler, {"room": room})),
+            wrap((url_path_join(base, "workshop/trainer"), TrainerHandler, {"room": room})),
+            *gated]

@@ -9,7 +9,9 @@ and idle kernels are culled.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import socket
 import sys
 import webbrowser
@@ -17,7 +19,7 @@ import webbrowser
 from traitlets.config import Config
 
 from ..course import pages
-from ..server import LANDING, LOCAL_NAMES, CourseVoila, RedirectToLanding, use_course_template, voila_argv
+from ..server import LANDING, LOCAL_NAMES, CourseVoila, use_course_template, voila_argv
 from .gate import Room, gated_handlers
 from .room import ENV_CODE, ENV_JOIN_URL, PARTICIPANT_PAGE, join_url, local_addresses, network_addresses
 
@@ -44,6 +46,36 @@ def pool_config(participants: int, lang: str, *, fill_delay: float = 60.0) -> Co
     return config
 
 
+KERNEL_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class HideKernelIds(logging.Filter):
+    """The terminal may be on the projector: log lines name no kernel (a kernel id once opened anyone's kernel;
+    ownership now stops that, and the id still stays off the screen)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted is left as it is
+            return True
+        if KERNEL_ID.search(text):
+            record.msg, record.args = KERNEL_ID.sub("<kernel>", text), None
+        return True
+
+
+def hide_kernel_ids(*extra: logging.Logger) -> None:
+    """Put HideKernelIds on every logging handler there is, and on the loggers themselves."""
+    hide = HideKernelIds()
+    loggers = [logging.getLogger(), *extra,
+               *(logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger))]
+    for logger in loggers:
+        if not any(isinstance(f, HideKernelIds) for f in logger.filters):
+            logger.addFilter(hide)
+        for handler in logger.handlers:
+            if not any(isinstance(f, HideKernelIds) for f in handler.filters):
+                handler.addFilter(hide)
+
+
 class WorkshopVoila(CourseVoila):
     """The course server with every route behind the workshop's gate (widgets/workshop/gate.py)."""
 
@@ -54,9 +86,22 @@ class WorkshopVoila(CourseVoila):
         name = socket.gethostname().lower()
         return LOCAL_NAMES | local_addresses() | {name, f"{name}.local"}
 
+    def start(self):
+        hide_kernel_ids(self.log)
+        super().start()
+
+    def init_settings(self):
+        settings = super().init_settings()
+        from ..kernels import MAX_PER_ADDRESS, CourseKernelManager
+
+        if isinstance(self.kernel_manager, CourseKernelManager):  # a device on the network: at most this many
+            self.kernel_manager.max_per_address = MAX_PER_ADDRESS
+            self.kernel_manager.own_addresses = frozenset(self.room.local if self.room else ())
+        return settings
+
     def init_handlers(self):
         assert self.room is not None, "WorkshopVoila.room must be set before the server starts"
-        return gated_handlers(super().init_handlers(), self.room, RedirectToLanding.__name__, self.allowed_hosts())
+        return gated_handlers(self.course_handlers(), self.room, self.wrap)
 
     def launch_browser(self):
         assert self.room is not None
