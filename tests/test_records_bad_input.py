@@ -11,6 +11,7 @@ from fmse_widgets.cli import main
 from fmse_widgets.recording import ExerciseEvent
 from fmse_widgets.records import RecordsError
 from fmse_widgets.records import certificate as cert
+from fmse_widgets.records.progress import Requirement
 from fmse_widgets.records.sqlite import SQLiteStore
 from fmse_widgets.records.store import clean_name, clean_nickname
 
@@ -25,7 +26,7 @@ def laptop(tmp_path, monkeypatch):
         learner = store.add_learner("Alys").learner_id
         store.record_event(learner, ExerciseEvent(EXERCISE, PAGE, "en", ("boys-most-cases",), 1.0, True,
                                                   "2026-05-06T09:00:00+00:00", "2026-05-06T09:05:00+00:00"))
-        issued = cert.issue(store, learner, rule=cert.Rule(PAGE, (EXERCISE,), (cert.ModuleCheck(PAGE, (EXERCISE,)),)))
+        issued = cert.issue(store, learner, rule=cert.Rule((Requirement(7, PAGE, (), (EXERCISE,), True),)))
     export = tmp_path / "laptop.json"
     assert main(["records", "export", "--out", str(export)]) == 0
     return {"folder": tmp_path / "laptop", "export": export, "learner": learner, "code": issued.code}
