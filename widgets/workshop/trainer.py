@@ -49,8 +49,14 @@ def spread_html(exercise, counts, lang: str, revealed: bool) -> str:
                     f'<td><span class="fmse-room-count">{count}</span>'
                     f'<span class="fmse-room-bar" aria-hidden="true"><span style="width:{share}%"></span></span>'
                     f"</td></tr>")
+    why = ""
+    if revealed:  # the projector shows why, as every participant's page does
+        from ..views.sections import source_label
+
+        why = '<p class="fmse-why fmse-room-why">{}</p>'.format(escape(tr.gettext("Why: {reason} ({source})").format(
+            reason=exercise.why(lang), source=source_label(exercise.section, lang))))
     return (f'<table class="fmse-room-spread"><caption>{escape(caption)}</caption><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>{why}')
 
 
 def joined_html(participants, lang: str) -> str:
