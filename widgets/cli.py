@@ -45,16 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    from jupyterlab.labapp import LabApp
-
-    from .paths import notebooks_dir
+    from .lab import run_lab
 
     _need_free_port(args.port)
-    argv = [f"--ServerApp.root_dir={notebooks_dir()}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
-            "--ServerApp.port_retries=0", "--LabApp.default_url=/lab/tree/index.ipynb"]
-    if args.no_browser:
-        argv.append("--no-browser")
-    LabApp.launch_instance(argv=argv)
+    run_lab(args.port, open_browser=not args.no_browser)
     return 0
 
 
@@ -158,7 +152,9 @@ def parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser("lab", help="open the course notebooks in JupyterLab, to study them or see the code",
                          description="Open the course notebooks in JupyterLab. JupyterLab's own menus stay in "
-                                     "English (there is no Welsh language pack); the course pages are in both.")
+                                     "English (there is no Welsh language pack); the course pages are in both. "
+                                     "It also runs as root (e.g. in a container), with a warning: use an "
+                                     "ordinary account if you can. JupyterLab's news prompt is turned off.")
     lab.add_argument("--port", type=_port, default=8888, help="the port to use (default 8888)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.set_defaults(func=cmd_lab)
