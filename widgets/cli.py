@@ -28,7 +28,8 @@ def _need_free_port(port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .content.errors import ContentError
     from .course import PageError, start_page
-    from .server import LANDING, serve
+    from .server import LANDING, CourseVoila, serve
+    from .server_log import quiet_untrusted_notebooks
 
     _need_free_port(args.port)
     try:
@@ -39,6 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"The course is starting at {url}\n"
           f"Mae'r cwrs yn dechrau yn {url}\n"
           "Press Ctrl+C to stop it. / Pwyswch Ctrl+C i'w atal.", flush=True)
+    quiet_untrusted_notebooks(CourseVoila)
     serve(args.port, start_path=start, open_browser=not args.no_browser,
           cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
     return 0
