@@ -24,7 +24,16 @@ ensure_venv() {  # $1: the extras to install, e.g. "" or "[test]"
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/constraints.txt" -nt "$stamp" ]; then
     echo "Installing the course and what it needs (the first time takes a few minutes) ..."
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c "$ROOT/constraints.txt" -e "$ROOT$extras"
+    install_course "$extras" -c "$ROOT/constraints.txt"
     touch "$stamp"
   fi
+}
+
+install_course() {  # $1: the extras; further arguments go to pip
+  # The package fmse_widgets lives in widgets/ (package-dir in pyproject.toml), so setuptools makes the
+  # editable install with an import finder and then says so in a boxed "Editable installation" warning
+  # (InformationOnly) that looks like a failure. It is information only: that one message is not shown.
+  local extras="$1"; shift
+  PYTHONWARNINGS="ignore:Editable installation.${PYTHONWARNINGS:+,$PYTHONWARNINGS}" \
+    "$VENV/bin/python" -m pip install --quiet "$@" -e "$ROOT$extras"
 }

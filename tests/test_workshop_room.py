@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from html import escape
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
 from fmse_widgets.content.errors import ContentError
+from fmse_widgets.i18n import translator
 from fmse_widgets.records import RecordsError
 from fmse_widgets.records.identity import Identity
 from fmse_widgets.records.recorder import StoreRecorder
@@ -174,20 +176,48 @@ def test_the_room_page_follows_the_trainer_and_records_under_the_workshop(store,
     first = room_logic.questions()[0]
     assert view.view.exercise.id == first.id and view.answer.value == ""
     assert ("Question 1 of" if lang == "en" else "Cwestiwn 1 o") in view.status.value
-    view.view.radio.value = first.options[0].id
+    tr = translator(lang)
+    assert view.view.check_button.description == tr.gettext("Send my answer")
+    wrong = next(o for o in first.options if not o.correct)
+    view.view.radio.value = wrong.id
     view.view._on_check()
     assert [e.exercise_id for e in store.workshop_events(CODE)] == [first.id]
     assert store.workshop_events(CODE)[0].page == room_logic.PARTICIPANT_PAGE
+    # Collected without a verdict or an explanation until the trainer reveals the answer.
+    sent = view.view.feedback.value
+    assert tr.gettext("Your answer is in. The trainer will show the answer to the room.") in sent.replace("&#x27;", "'")
+    for withheld in ("✓", "✗", escape(wrong.feedback(lang)), escape(first.why(lang))):
+        assert withheld not in sent and withheld not in view.answer.value
     store.set_room(CODE, question=0, revealed=True)
     view.refresh()
     correct = next(o for o in first.options if o.correct).text(lang)
-    assert correct.split()[0] in view.answer.value
+    assert escape(correct) in view.answer.value and escape(first.why(lang)) in view.answer.value
+    assert "✗" in view.view.feedback.value and escape(wrong.feedback(lang)) in view.view.feedback.value
+    # Hidden again by the trainer: the verdict goes with it.
+    store.set_room(CODE, question=0, revealed=False)
+    view.refresh()
+    assert view.view.feedback.value == sent and view.answer.value == ""
+    store.set_room(CODE, question=0, revealed=True)
+    view.refresh()
     shown = view.view
     view.refresh()
     assert view.view is shown  # nothing redrawn when the room has not moved
     store.set_room(CODE, question=len(room_logic.questions()), revealed=False)
     view.refresh()
     assert view.view is None and view.slot.children == ()
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_self_study_choice_keeps_its_feedback_at_once(lang):
+    from fmse_widgets.views.choice import ChoiceView
+
+    first = room_logic.questions()[0]
+    recorded = []
+    view = ChoiceView(first, lang, page="01-context", recorder=SimpleNamespace(record=recorded.append))
+    assert view.check_button.description == translator(lang).gettext("Check answer")
+    view.radio.value = next(o for o in first.options if o.correct).id
+    view._on_check()
+    assert "✓" in view.feedback.value and escape(first.why(lang)) in view.feedback.value and len(recorded) == 1
 
 
 def test_the_room_page_outside_a_workshop_says_how_to_join(store):
@@ -241,9 +271,10 @@ def test_the_trainer_moves_the_room_reveals_and_sees_counts(store, lang):
     view.refresh()
     assert '<span class="fmse-room-count">1</span>' in view.results.value
     assert "<img src=x" not in view.joined.value and "&lt;img src=x onerror=alert(1)&gt;" in view.joined.value
-    assert "fmse-room-right" not in view.results.value
+    assert "fmse-room-right" not in view.results.value and escape(first.why(lang)) not in view.results.value
     view.reveal()
     assert store.room(CODE).revealed and "fmse-room-right" in view.results.value
+    assert escape(first.why(lang)) in view.results.value  # the projector shows why, with the counts
     assert view.announce.value
     view.reveal()
     assert not store.room(CODE).revealed

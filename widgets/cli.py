@@ -28,7 +28,8 @@ def _need_free_port(port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .content.errors import ContentError
     from .course import PageError, start_page
-    from .server import LANDING, serve
+    from .server import LANDING, CourseVoila, serve
+    from .server_log import quiet_untrusted_notebooks
 
     _need_free_port(args.port)
     try:
@@ -39,22 +40,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"The course is starting at {url}\n"
           f"Mae'r cwrs yn dechrau yn {url}\n"
           "Press Ctrl+C to stop it. / Pwyswch Ctrl+C i'w atal.", flush=True)
+    quiet_untrusted_notebooks(CourseVoila)
     serve(args.port, start_path=start, open_browser=not args.no_browser,
           cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
     return 0
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    from jupyterlab.labapp import LabApp
-
-    from .paths import lab_notebooks_dir
+    from .lab import run_lab
 
     _need_free_port(args.port)
-    argv = [f"--ServerApp.root_dir={lab_notebooks_dir()}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
-            "--ServerApp.port_retries=0", "--LabApp.default_url=/lab/tree/index.ipynb"]
-    if args.no_browser:
-        argv.append("--no-browser")
-    LabApp.launch_instance(argv=argv)
+    run_lab(args.port, open_browser=not args.no_browser)
     return 0
 
 
@@ -163,7 +159,9 @@ def parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser("lab", help="open the course notebooks in JupyterLab, to study them or see the code",
                          description="Open the course notebooks in JupyterLab. JupyterLab's own menus stay in "
-                                     "English (there is no Welsh language pack); the course pages are in both.")
+                                     "English (there is no Welsh language pack); the course pages are in both. "
+                                     "It also runs as root (e.g. in a container), with a warning: use an "
+                                     "ordinary account if you can. JupyterLab's news prompt is turned off.")
     lab.add_argument("--port", type=_port, default=8888, help="the port to use (default 8888)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.set_defaults(func=cmd_lab)

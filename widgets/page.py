@@ -80,13 +80,15 @@ def signposts(lang: str) -> HTML:
     return HTML(signposts_html(lang))
 
 
-def content_note(lang: str) -> HTML:
-    """The opening note that the topic may be distressing, followed by the support signposts."""
+def content_note(lang: str, *, compact: bool = False) -> HTML:
+    """The opening note that the topic may be distressing, followed by the support signposts; `compact`: the note
+    alone, for a page whose signposts come at its foot and whose first screen is needed (the workshop room)."""
     _check_lang(lang)
     text = course_text()
-    return HTML(f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
-                f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
-                f'<p>{_esc(text.note_body(lang))}</p></section>' + signposts_html(lang, "start"))
+    note = (f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
+            f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
+            f'<p>{_esc(text.note_body(lang))}</p></section>')
+    return HTML(note if compact else note + signposts_html(lang, "start"))
 
 
 def attribution(lang: str) -> HTML:

@@ -54,6 +54,11 @@ def template_dir() -> Path:
     return PACKAGE / "jupyter"
 
 
+def lab_settings_dir() -> Path:
+    """The course's JupyterLab application settings (overrides.json) for `fmse-course lab`."""
+    return PACKAGE / "jupyter" / "lab" / "settings"
+
+
 def workshop_templates_dir() -> Path:
     """The workshop's join page (tornado templates)."""
     return PACKAGE / "workshop" / "templates"

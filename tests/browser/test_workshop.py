@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from exercise_keys import complete_choice
+from exercise_keys import choose_radio, live_text, press_button, wait_for_live_change
+from fmse_widgets.exercises.coach import strip_marks
 from fmse_widgets.i18n import translator
 from fmse_widgets.workshop.room import questions
 from servers import WorkshopServer
@@ -81,6 +82,17 @@ def wait_for_text(page, selector: str, text: str, timeout: float = 20_000) -> No
                            arg=[selector, text], timeout=timeout)
 
 
+def send_answer(page, exercise, lang: str, right: bool) -> str:
+    """Answer the room's question with the keyboard (a right or a wrong option) and send it; what the page says."""
+    tr = translator(lang)
+    option = next(o for o in exercise.options if o.correct == right)
+    before = live_text(page, 0)
+    choose_radio(page, 0, 0, strip_marks(option.text(lang)))
+    press_button(page, 0, tr.gettext("Send my answer"))
+    return wait_for_live_change(page, 0, before, tr.gettext("Your answer is in. The trainer will show the answer "
+                                                            "to the room."))
+
+
 def test_a_room_joins_answers_and_follows_the_trainer(visit, workshop, tmp_path):
     trainer = open_trainer(visit, workshop)
     tp = trainer.page
@@ -107,8 +119,12 @@ def test_a_room_joins_answers_and_follows_the_trainer(visit, workshop, tmp_path)
         # At 360 px nothing scrolls sideways, and every control in the room is reachable by Tab.
         assert v.page.evaluate(OVERFLOW_JS) == {"wide": [], "outside": []}
         assert v.page.evaluate(ROOM_CONTROLS_JS) >= len(first.options) + 1
-        said = complete_choice(v.page, 0, first, lang, translator(lang))
-        assert said
+        # The answer is collected, with no verdict and no explanation until the trainer reveals it.
+        said = send_answer(v.page, first, lang, right=(lang == "en"))
+        room_text = v.page.inner_text(".fmse-room")
+        assert "✓" not in room_text and "✗" not in room_text
+        assert first.why(lang)[:40] not in room_text and translator(lang).gettext("Why: {reason} ({source})")[:4] \
+            not in room_text, said
 
     wait_for_text(tp, ".fmse-room-answered", "2 of 2 have answered")
     counts = [int(c) for c in tp.locator(".fmse-room-count").all_inner_texts()]
@@ -119,6 +135,14 @@ def test_a_room_joins_answers_and_follows_the_trainer(visit, workshop, tmp_path)
     wait_for_text(english.page, ".fmse-room-answer", "The answer")
     wait_for_text(welsh.page, ".fmse-room-answer", "Yr ateb")
     assert tp.locator("tr.fmse-room-right").count() == sum(o.correct for o in first.options)
+    wait_for_text(tp, ".fmse-room-why", first.why("en")[:40])  # the projector shows why, with the counts
+    # Every participant now sees the right answer and why in their own language, and their own verdict.
+    for v, lang, verdict in ((english, "en", "✓"), (welsh, "cy", "✗")):
+        wait_for_text(v.page, ".fmse-room .fmse-live", verdict)
+        answer = v.page.inner_text(".fmse-room-answer")
+        assert first.why(lang)[:40] in answer
+        assert all(strip_marks(o.text(lang)) in strip_marks(answer) for o in first.options if o.correct)
+    welsh.page.screenshot(path=str(tmp_path / "participant-revealed-cy.png"))
 
     tp.get_by_role("button", name="Next question").click()
     second = questions()[1]

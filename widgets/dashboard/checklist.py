@@ -166,7 +166,7 @@ a { color: #0b4f94; }
 .fmse-setting-value { font-weight: 600; }
 .fmse-sources { font-size: 0.9em; margin-top: 2em; }
 @media print {
-  @page { margin: 15mm; }
+  @page { size: A4; margin: 15mm; }
   body { margin: 0; max-width: none; }
   a { color: #000; }
   a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 0.85em; }

@@ -95,7 +95,8 @@ body { font-family: Arial, "Helvetica Neue", sans-serif; font-size: 1.05rem; lin
 .fmse-letter-between { margin: 3em 0; }
 mark.fmse-placeholder { background: #fff3b0; color: #111; }
 a { color: #0b4f9c; }
-@media print { .fmse-letter-between { break-after: page; border: 0; } a { color: inherit; } }
+@media print { @page { size: A4; margin: 2.54cm; }
+               .fmse-letter-between { break-after: page; border: 0; } a { color: inherit; } }
 """
 
 
@@ -158,9 +159,13 @@ def to_docx(letter: Letter) -> bytes:
     """An editable Word document of the letter: headings, bullets and links as Word styles, one part per page."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Mm, Pt
 
     doc = Document()
+    for section in doc.sections:  # python-docx's template is US Letter: schools in Wales print on A4
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Cm(2.54)  # Word's UK "Normal" margins
+        section.top_margin = section.bottom_margin = Cm(2.54)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)

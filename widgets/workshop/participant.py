@@ -1,7 +1,8 @@
 """The participant's room page: the question the trainer is showing, answered on the participant's own device.
 
-The page follows the room by itself: when the trainer moves to the next question it appears here, and when the
-trainer reveals the answer it is shown under the question. Answers go through the page's recorder, so they
+The page follows the room by itself: when the trainer moves to the next question it appears here. Answers are
+collected without a verdict (the question view is made with `deferred=True`); when the trainer reveals the
+answer, the participant's own answer gets its verdict and the right answer and why are shown under the question. Answers go through the page's recorder, so they
 are kept under the workshop code (the participant's link carries it), never in staff training records.
 """
 from __future__ import annotations
@@ -107,6 +108,7 @@ class RoomView(w.VBox):
                 status += " · " + tr.gettext("The trainer has shown the answer below the question.")
             self._say(status)
             self.answer.value = answer_html(exercise, self.lang) if revealed else ""
+            self.view.reveal(revealed)
         self.shown = where
 
     def _show(self, exercise) -> None:
@@ -115,7 +117,8 @@ class RoomView(w.VBox):
             self.slot.children = ()
             self.answer.value = ""
             return
-        self.view = view_for(exercise)(exercise, self.lang, page=PARTICIPANT_PAGE, recorder=self.course.recorder)
+        self.view = view_for(exercise)(exercise, self.lang, page=PARTICIPANT_PAGE, recorder=self.course.recorder,
+                                       deferred=True)
         self.slot.children = (self.view,)
         self.answer.value = ""
 

@@ -20,6 +20,7 @@ from traitlets.config import Config
 
 from ..course import pages
 from ..server import LANDING, LOCAL_NAMES, CourseVoila, use_course_template, voila_argv
+from ..server_log import quiet_untrusted_notebooks
 from .gate import Room, gated_handlers
 from .room import ENV_CODE, ENV_JOIN_URL, PARTICIPANT_PAGE, join_url, local_addresses, network_addresses
 
@@ -103,6 +104,18 @@ class WorkshopVoila(CourseVoila):
         assert self.room is not None, "WorkshopVoila.room must be set before the server starts"
         return gated_handlers(self.course_handlers(), self.room, self.wrap)
 
+    def stop(self):
+        """End the workshop: first the warm kernels still waiting for a page, at once, then the rest as Voilà does.
+
+        A warm kernel waits for its page inside a running cell (voila_request.wait_for_request). Asked to shut
+        down politely it closes its sockets while that cell is still running; the cell then ends and its reply
+        fails ("zmq.error.ZMQError: Socket operation on non-socket"), one traceback per waiting kernel in the
+        trainer's terminal. Nothing runs in a waiting kernel, so it is stopped outright instead."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(stop_waiting_kernels)(self.kernel_manager)
+        super().stop()
+
     def launch_browser(self):
         assert self.room is not None
         url = f"http://127.0.0.1:{self.port}/workshop/trainer?token={self.room.token}&lang={self.room.lang}"
@@ -110,6 +123,28 @@ class WorkshopVoila(CourseVoila):
             webbrowser.open(url, new=2)
         except webbrowser.Error as exc:
             self.log.warning("No web browser found (%s): open the trainer's address yourself.", exc)
+
+
+async def stop_waiting_kernels(manager) -> int:
+    """Stop every kernel in Voilà's warm pools (started, not yet given to a page) at once; how many."""
+    from jupyter_core.utils import ensure_async
+
+    stopped = 0
+    for pool in list(getattr(manager, "_pools", {}).values()):
+        for task in tuple(pool):
+            if not task.done():
+                # A page still being made ready (or waiting --refill-delay to start) is not needed any more; a
+                # kernel it had already started is stopped with the others by Voilà's shutdown_all.
+                task.cancel()
+                pool.remove(task)
+                continue
+            if task.cancelled() or task.exception() is not None:
+                continue
+            kernel_id = task.result().get("kernel_id")
+            if kernel_id in manager:
+                await ensure_async(manager.shutdown_kernel(kernel_id, now=True))
+                stopped += 1
+    return stopped
 
 
 def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout) -> str:
@@ -151,5 +186,6 @@ def run_workshop(room: Room, port: int, *, bind: str, participants: int, open_br
         os.environ["VOILA_APP_IP"] = bind  # where a warm kernel fetches its request (voila.utils.wait_for_request)
     WorkshopVoila.room = room
     WorkshopVoila.start_path = LANDING
+    quiet_untrusted_notebooks(WorkshopVoila)
     argv = voila_argv(port, cull_idle=cull_idle, cull_interval=cull_interval, open_browser=open_browser, ip=bind)
     WorkshopVoila.launch_instance(argv=argv, config=pool_config(participants, room.lang, fill_delay=refill_delay))

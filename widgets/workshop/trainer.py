@@ -31,6 +31,14 @@ def qr_image(url: str, lang: str) -> str:
     return f'<img class="fmse-qr" src="{escape(svg)}" alt="{escape(alt)}">'
 
 
+def url_html(url: str) -> str:
+    """An address that may break over lines only after its "//", ":" and "/" (never inside a word)."""
+    import re
+
+    parts = re.split(r"(?<=//)|(?<=:)(?=\d)|(?<!/)(?=/(?!/))", url)
+    return '<span class="fmse-room-url">' + "<wbr>".join(escape(p) for p in parts if p) + "</span>"
+
+
 def spread_html(exercise, counts, lang: str, revealed: bool) -> str:
     """A table of answers and how many chose each (with a bar drawn beside the number)."""
     tr = translator(lang)
@@ -49,8 +57,14 @@ def spread_html(exercise, counts, lang: str, revealed: bool) -> str:
                     f'<td><span class="fmse-room-count">{count}</span>'
                     f'<span class="fmse-room-bar" aria-hidden="true"><span style="width:{share}%"></span></span>'
                     f"</td></tr>")
+    why = ""
+    if revealed:  # the projector shows why, as every participant's page does
+        from ..views.sections import source_label
+
+        why = '<p class="fmse-why fmse-room-why">{}</p>'.format(escape(tr.gettext("Why: {reason} ({source})").format(
+            reason=exercise.why(lang), source=source_label(exercise.section, lang))))
     return (f'<table class="fmse-room-spread"><caption>{escape(caption)}</caption><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>{why}')
 
 
 def joined_html(participants, lang: str) -> str:
@@ -144,9 +158,10 @@ class TrainerView(w.VBox):
     def _draw(self, state, people, current, events) -> None:
         tr, lang = self.tr, self.lang
         shown = self.join_url.split("?")[0]  # the QR code carries the code too; people type the short address
-        join = tr.gettext("Join at {url} with the code").format(url=shown or "…")
+        before, _, after = tr.gettext("Join at {url} with the code").partition("{url}")
+        join = escape(before) + url_html(shown or "…") + escape(after)
         qr = qr_image(self.join_url, lang) if self.join_url else ""
-        self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{escape(join)}</p>'
+        self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{join}</p>'
                              f'<p class="fmse-room-code">{escape(self.code)}</p>{qr}</div>')
         self._set(self.joined, joined_html(people, lang))
         total = len(self.questions)
