@@ -70,9 +70,10 @@ def decode(raw: bytes | str, protocol: str | None) -> dict:
 class KernelSocket:
     """One websocket to a kernel's channels, speaking `protocol` (V1, or None for the legacy protocol)."""
 
-    def __init__(self, base: str, kernel_id: str, protocol: str | None = V1):
+    def __init__(self, base: str, kernel_id: str, protocol: str | None = V1, *, cookie: str | None = None):
         self.url = base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
         self.protocol = protocol
+        self.cookie = cookie  # the browser session that opened the page: only it reaches the kernel
         self.socket = None
         self.received: list[dict] = []
         self.closed = False
@@ -81,7 +82,10 @@ class KernelSocket:
         from tornado.websocket import websocket_connect
 
         async with asyncio.timeout(60):
-            self.socket = await websocket_connect(self.url, subprotocols=[self.protocol] if self.protocol else None)
+            from tornado.httpclient import HTTPRequest
+
+            request = HTTPRequest(self.url, headers={"Cookie": self.cookie} if self.cookie else {})
+            self.socket = await websocket_connect(request, subprotocols=[self.protocol] if self.protocol else None)
         return self
 
     async def __aexit__(self, *exc) -> None:

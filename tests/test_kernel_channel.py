@@ -23,18 +23,22 @@ from jupyter_server.services.kernels.connection.base import serialize_binary_mes
 from fmse_widgets import kernel_channel as kc
 from fmse_widgets.processes import stop_server
 from kernel_socket import V1, KernelSocket, encode, label_state, message, widget_open
-from servers import CourseServer, fetch, run_async
+from servers import CourseServer, run_async
+from workshop_client import Client
 
 LEAKS = ("Traceback", "site-packages", 'File "', ".py\", line", "most recent call last")
 PROTOCOLS = pytest.mark.parametrize("protocol", [V1, None], ids=["v1", "legacy"])
 
 
-def kernel_of(base: str, path: str = "en/glossary.ipynb") -> str:
-    status, _, body = fetch(f"{base}/voila/render/{path}")
+def kernel_of(base: str, path: str = "en/glossary.ipynb") -> tuple[str, str]:
+    """Open a page as a browser would (a cookie jar): its kernel id, and the cookie of the browser session that
+    owns it (only that session reaches the kernel's websocket)."""
+    client = Client(base)
+    status, _, body = client.get(f"/voila/render/{path}")
     assert status == 200
     found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body)
     assert found, "the page names no kernel"
-    return found.group(1)
+    return found.group(1), client.cookie_header()
 
 
 # ---- the frame check, on its own ---------------------------------------------------------------------------
@@ -176,7 +180,7 @@ def hostile_frames() -> list[tuple[str | None, int, bytes]]:
 ANSWER_WITHIN = 60.0  # seconds: an answer normally takes milliseconds; unchecked, the 2**31 frames never get one
 
 
-async def send_hostile_frames(base: str, kernel: str) -> list[str]:
+async def send_hostile_frames(base: str, kernel: str, cookie: str) -> list[str]:
     """Send each hostile frame on a fresh websocket, then ask the server for an ordinary page asset; stop at the
     first one not answered within ANSWER_WITHIN seconds (the server is frozen). Returns what happened."""
     import asyncio
@@ -189,7 +193,7 @@ async def send_hostile_frames(base: str, kernel: str) -> list[str]:
             name = f"{'v1' if protocol else 'legacy'} count {count}"
             try:
                 async with asyncio.timeout(ANSWER_WITHIN):
-                    async with KernelSocket(base, kernel, protocol) as socket:
+                    async with KernelSocket(base, kernel, protocol, cookie=cookie) as socket:
                         await socket.send_frame(frame)
                         started = time.monotonic()
                         response = await client.fetch(f"{base}/voila/templates/fmse/static/course.css",
@@ -209,14 +213,14 @@ def test_no_frame_freezes_the_server(tmp_path):
     SIGTERM, then SIGKILL after a few seconds, its kernels with it."""
     server = CourseServer(tmp_path)
     try:
-        kernel = kernel_of(server.base)
-        outcome = run_async(lambda: send_hostile_frames(server.base, kernel))
+        kernel, cookie = kernel_of(server.base)
+        outcome = run_async(lambda: send_hostile_frames(server.base, kernel, cookie))
         frozen = [line for line in outcome if "no answer" in line]
         assert not frozen and len(outcome) == len(hostile_frames()), "\n".join(outcome)
         assert all(": 200 after" in line for line in outcome), outcome
 
         async def still_works():
-            async with KernelSocket(server.base, kernel, V1) as socket:
+            async with KernelSocket(server.base, kernel, V1, cookie=cookie) as socket:
                 return await socket.kernel_info()
         assert run_async(still_works) is not None, "the page's kernel no longer answers"
         log = server.log()
@@ -246,10 +250,10 @@ def padded_info_request(size: int) -> dict:
 
 @PROTOCOLS
 def test_a_message_over_one_mib_is_refused_with_a_message(course_server, protocol):
-    kernel = kernel_of(course_server.base)
+    kernel, cookie = kernel_of(course_server.base)
 
     async def probe():
-        async with KernelSocket(course_server.base, kernel, protocol) as socket:
+        async with KernelSocket(course_server.base, kernel, protocol, cookie=cookie) as socket:
             under = padded_info_request(kc.MAX_MESSAGE_BYTES - 4096)
             msg_id = await socket.send(under)
             passed = await socket.reply_to(msg_id, "comm_info_reply")
@@ -277,10 +281,10 @@ def test_a_message_over_one_mib_is_refused_with_a_message(course_server, protoco
 
 
 def test_at_most_200_widgets_are_created_from_the_browser_per_kernel(course_server):
-    kernel = kernel_of(course_server.base)
+    kernel, cookie = kernel_of(course_server.base)
 
     async def probe():
-        async with KernelSocket(course_server.base, kernel, V1) as socket:
+        async with KernelSocket(course_server.base, kernel, V1, cookie=cookie) as socket:
             before = await comms_of(socket)
             for i in range(kc.MAX_BROWSER_COMMS):
                 await socket.send(widget_open(label_state(f"widget {i}")))
@@ -291,7 +295,7 @@ def test_at_most_200_widgets_are_created_from_the_browser_per_kernel(course_serv
             closing = await socket.reply_to(extra["header"]["msg_id"], "comm_close")
             closed = [closing] if closing and closing["content"]["comm_id"] == extra["content"]["comm_id"] else []
             after = await comms_of(socket)
-        async with KernelSocket(course_server.base, kernel, None) as other:  # a second connection, same kernel
+        async with KernelSocket(course_server.base, kernel, None, cookie=cookie) as other:  # a second connection, same kernel
             again = widget_open(label_state("from another tab"))
             await other.send(again)
             second = await other.reply_to(again["header"]["msg_id"], "stream")
@@ -324,10 +328,10 @@ def malformed_comm_messages() -> list[dict]:
 
 @PROTOCOLS
 def test_malformed_comm_messages_send_no_traceback_to_the_page(course_server, protocol):
-    kernel = kernel_of(course_server.base)
+    kernel, cookie = kernel_of(course_server.base)
 
     async def probe():
-        async with KernelSocket(course_server.base, kernel, protocol) as socket:
+        async with KernelSocket(course_server.base, kernel, protocol, cookie=cookie) as socket:
             before = await comms_of(socket)
             for msg in malformed_comm_messages():
                 msg_id = await socket.send(msg)
