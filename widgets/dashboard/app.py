@@ -130,7 +130,7 @@ STYLE = """<style>""" + CHART_CSS + """
 @media (max-width: 40rem) {
   .fmse-dashboard .lm-TabBar-content { flex-direction: column !important; }
   .fmse-dashboard .lm-TabBar-tab { flex: 1 1 auto !important; margin: 0 !important; width: 100%; }
-  .fmse-dashboard > .widget-tab-contents { padding: 0.5rem !important; }
+  .fmse-dashboard > .widget-tab-contents { padding: 0.5rem 0.25rem !important; }
   .fmse-filters .widget-dropdown { width: 100% !important; }
 }
 /* ---- end h15 tabs ---- */
