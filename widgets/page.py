@@ -81,14 +81,17 @@ def signposts(lang: str) -> HTML:
 
 
 def content_note(lang: str, *, compact: bool = False) -> HTML:
-    """The opening note that the topic may be distressing, followed by the support signposts; `compact`: the note
-    alone, for a page whose signposts come at its foot and whose first screen is needed (the workshop room)."""
+    """The opening note that the topic may be distressing, followed by the support signposts; `compact`: its short
+    form alone (one paragraph), for a page whose signposts close it and whose first screen is needed: the
+    workshop room, where the question must be on a phone's first screen."""
     _check_lang(lang)
     text = course_text()
-    note = (f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
-            f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
-            f'<p>{_esc(text.note_body(lang))}</p></section>')
-    return HTML(note if compact else note + signposts_html(lang, "start"))
+    if compact:
+        return HTML(f'<p class="fmse-content-note fmse-content-note-short" role="note">'
+                    f'{_esc(text.note_short(lang))}</p>')
+    return HTML(f'<section class="fmse-content-note" aria-labelledby="fmse-note-h">'
+                f'<h2 id="fmse-note-h">{_esc(text.note_heading(lang))}</h2>'
+                f'<p>{_esc(text.note_body(lang))}</p></section>' + signposts_html(lang, "start"))
 
 
 def attribution(lang: str) -> HTML:

@@ -32,6 +32,7 @@ class Landing:
 class CourseText:
     note_heading: Text
     note_body: Text
+    note_short: Text  # one or two sentences, for a page whose first screen is needed (the workshop room)
     signposts_heading: Text
     groups: tuple[SignpostGroup, ...]
     attribution: Text
@@ -41,6 +42,7 @@ class CourseText:
     def texts(self) -> Iterator[tuple[str, Text]]:
         yield "content_note.heading", self.note_heading
         yield "content_note.body", self.note_body
+        yield "content_note.short", self.note_short
         yield "signposts.heading", self.signposts_heading
         for i, group in enumerate(self.groups):
             yield f"signposts.groups[{i}].heading", group.heading
@@ -69,6 +71,7 @@ def parse_course_text(data: object, file: Path | str) -> CourseText:
     top.read.add("landing")
     landing = Landing(**{name: land.text(name) for name in Landing.__slots__})
     text = CourseText(note_heading=note.text("heading"), note_body=note.text("body"),
+                      note_short=note.text("short"),
                       signposts_heading=signs.text("heading"), groups=tuple(groups),
                       attribution=top.text("attribution"), synthetic_note=top.text("synthetic_note"),
                       landing=landing)
