@@ -317,3 +317,8 @@ def test_wrong_tokens_from_this_laptop_never_lock_out_the_trainer(workshop):
         assert client.get("/workshop/trainer?token=wrong")[0] == 403
     status, headers, _ = client.get(f"/workshop/trainer?token={workshop.token}")
     assert status == 302 and headers["Location"] == TRAINER
+
+
+def test_the_learner_cookie_routes_do_not_exist_in_a_workshop(workshop):
+    for path in ("/fmse/learner?learner=" + "a" * 32 + "&token=x", "/fmse/learner/forget?token=x"):
+        assert Client(workshop.base).get(path)[0] == 404
