@@ -244,3 +244,38 @@ def escape_html(text: str) -> str:
     from html import escape
 
     return escape(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_exercise_answered_before_shows_its_result_and_how_to_try_again(data_folder, lang):
+    from fmse_widgets.i18n import translator
+    from fmse_widgets.page import show
+    from fmse_widgets.records.progress import page_exercises
+
+    tr = translator(lang)
+    exercise_id = page_exercises()["context"][0]
+    learner = known_learner("Rhys")
+    # Not yet answered (and for a learner the page does not know): no note.
+    def notes(view) -> list:
+        return [c for c in view.children if "fmse-previous-answer" in str(getattr(c, "value", "") or "")]
+
+    page_only = PageRecorder()
+    set_recorder(page_only)
+    page_only.record(ExerciseEvent(exercise_id, "context", lang, ("a",), 1.0, True, "2026-03-01T09:00:00+00:00",
+                                   "2026-03-01T09:00:00+00:00"))
+    assert notes(show(exercise_id, lang=lang, page="context")) == []
+    recorder = StoreRecorder(learner)
+    set_recorder(recorder)
+    assert notes(show(exercise_id, lang=lang, page="context")) == []
+    recorder.record(ExerciseEvent(exercise_id, "context", lang, ("a",), 0.5, False, "2026-03-01T09:00:00+00:00",
+                                  "2026-03-01T09:00:00+00:00"))
+    recorder.record(ExerciseEvent(exercise_id, "context", lang, ("b",), 1.0, True, "2026-03-02T09:00:00+00:00",
+                                  "2026-03-02T09:05:00+00:00"))
+    view = show(exercise_id, lang=lang, page="context")  # the page opened again
+    note = view.children[0].value
+    day = "2 March 2026" if lang == "en" else "2 Mawrth 2026"
+    said = tr.gettext("You answered this on {date} and passed, with {score}%.").format(date=day, score=100)
+    assert "fmse-previous-answer" in note and escape_html(said) in note  # the latest answer
+    assert escape_html(tr.gettext("Your answer is kept. To try again, answer below: your new answer is kept too.")) \
+        in note
+    assert len(view.children) > 1  # the exercise itself is still there to answer again

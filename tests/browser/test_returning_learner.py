@@ -3,7 +3,8 @@ in both languages:
 
 - after "Save my name" the address bar carries the learner and the browser keeps a signed learner cookie;
 - `fmse-course serve` is stopped and started again (same data folder, so the same records and cookie secret);
-  opening `/` again shows "Continue as <name>" with the progress kept;
+  opening `/` again shows "Continue as <name>" with the progress kept, and module 0 shows each earlier answer's
+  result (item 2);
 - "I'm someone else" forgets the learner in this browser: `/` then asks for a name again;
 - typing the same name again asks "is that you?" instead of making a second learner; "Yes" continues as them,
   "No, I'm a different person" makes a new learner of the same name.
@@ -107,6 +108,18 @@ def test_a_learner_is_recognised_after_a_restart_and_a_same_name_is_asked_about(
         # The other language's part knows the same learner.
         other = "cy" if lang == "en" else "en"
         assert page.locator(f".fmse-lang-{other} .fmse-identity input[type=text]").input_value() == name
+
+        # "Continue as …" opens module 0, where each exercise answered before shows its result (issue 14 item 2)
+        # and can be answered again.
+        part.locator("a.fmse-continue").click()
+        page.wait_for_function(RENDERED, timeout=60_000)
+        count = len(exercise_ids(module_0))
+        page.wait_for_function(f"() => document.querySelectorAll('.fmse-exercise .fmse-previous-answer').length "
+                               f"=== {count}", timeout=60_000)
+        again = tr.gettext("Your answer is kept. To try again, answer below: your new answer is kept too.")
+        assert again in page.locator(".fmse-previous-answer").first.inner_text()
+        open_landing(page, server.base + "/")
+        part.locator("a.fmse-forget").wait_for(timeout=30_000)
 
         # "I'm someone else": this browser forgets them; `/` asks for a name again, with no progress.
         part.locator("a.fmse-forget").click()
