@@ -81,6 +81,13 @@ def test_a_cookie_for_a_learner_the_records_do_not_know_is_ignored(server):
     client.jar.set_cookie(_cookie(learner_cookie.LEARNER_COOKIE,
                                   session.sign(session.load_secret(), learner_cookie.LEARNER_COOKIE, unknown)))
     assert client.get(PAGE)[0] == 200  # rendered as it is, no learner added
+    # The same cookie made the same way, for a learner the records know, is read (so the one above was sent).
+    known = new_learner("Hysbys")
+    client.jar.clear("127.0.0.1", "/", learner_cookie.LEARNER_COOKIE)
+    client.jar.set_cookie(_cookie(learner_cookie.LEARNER_COOKIE,
+                                  session.sign(session.load_secret(), learner_cookie.LEARNER_COOKIE, known)))
+    status, headers, _ = client.get(PAGE)
+    assert status == 302 and headers["Location"] == f"{PAGE}?learner={known}"
 
 
 def _cookie(name: str, value: str):

@@ -11,13 +11,14 @@ in both languages:
 """
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from pagekit import RENDERED, answer_all, exercise_ids
+from pagekit import RENDERED, answer_all, axe_failures, exercise_ids, run_axe
 from servers import CourseServer
 from fmse_widgets.i18n import translator
 
@@ -108,6 +109,10 @@ def test_a_learner_is_recognised_after_a_restart_and_a_same_name_is_asked_about(
         # The other language's part knows the same learner.
         other = "cy" if lang == "en" else "en"
         assert page.locator(f".fmse-lang-{other} .fmse-identity input[type=text]").input_value() == name
+
+        # The page as a returning learner has it passes axe-core (WCAG A/AA, serious best practices).
+        wcag, serious = axe_failures(run_axe(page))
+        assert wcag == [] and serious == [], json.dumps(wcag + serious, indent=1, ensure_ascii=False)
 
         # "Continue as …" opens module 0, where each exercise answered before shows its result (issue 14 item 2)
         # and can be answered again.
