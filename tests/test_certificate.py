@@ -231,6 +231,12 @@ def test_the_pdf_in_both_languages_puts_welsh_first_and_keeps_welsh_letters(stor
     assert "Tystysgrif cwblhau" in welsh and "20 Tachwedd 2026" in welsh and "Modiwl 1: Cyd-destun" in welsh
     assert "Certificate of completion" in english and "20 November 2026" in english
     assert "Module 1: Context" in english
+    # How to check it, in words and in the certificate's own language: no command line (issue 14).
+    for text in (welsh, english):
+        assert "fmse-course" not in text and "records verify" not in text
+    flat = [" ".join(t.split()) for t in (welsh, english)]
+    assert "I wirio'r dystysgrif hon, rhowch y cod dilysu" in flat[0] and "cod" in flat[0]
+    assert "To check this certificate, give the verification code to the person who keeps" in flat[1]
 
 
 def test_the_pdf_embeds_its_font(store):

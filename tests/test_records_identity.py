@@ -183,3 +183,99 @@ def test_the_name_widget_shows_a_known_learner_and_refuses_a_long_name(data_fold
     assert "at most 80 characters" in view.status.value
     with open_store() as store:
         assert store.learner(learner).name == "Gwyneth"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_name_already_on_this_computer_is_asked_about_never_duplicated_silently(data_folder, lang):
+    from fmse_widgets.i18n import translator
+
+    tr = translator(lang)
+    existing = known_learner("Gwyneth Lewis")
+    view = IdentityView(lang)
+    view.name_box.value = "  gwyneth   LEWIS "
+    view.save_button.click()
+    assert view.learner_id == ""  # nothing made yet: asked first
+    assert view.same_box.layout.display is None and view.form.layout.display == "none"
+    question = tr.gettext("There is already a learner called {name} on this computer: is that you?")
+    assert escape_html(question.split("{name}")[0].strip()) in view.same_question.value and "Gwyneth Lewis" in view.same_question.value
+    assert view.same_yes.description == tr.gettext("Yes, continue as {name}").format(name="Gwyneth Lewis")
+    view.same_yes.click()
+    assert view.learner_id == existing and view.name == "Gwyneth Lewis"
+    with open_store() as store:
+        assert [l.learner_id for l in store.learners()] == [existing]
+    # The browser is asked to remember them, and offered "Continue as" / "I'm someone else".
+    assert 'class="fmse-remember"' in view.browser.value and f"learner={existing}" in view.browser.value
+    assert escape_html(tr.gettext("I'm someone else")) in view.browser.value
+
+    # In another browser, someone else of that name says no: a second learner, asked about first.
+    other = IdentityView(lang)
+    other.name_box.value = "Gwyneth Lewis"
+    other.save_button.click()
+    assert other.learner_id == "" and other.same_box.layout.display is None
+    other.same_no.click()
+    assert other.learner_id not in ("", existing) and other.same_box.layout.display == "none"
+    with open_store() as store:
+        assert sorted(l.name for l in store.learners()) == ["Gwyneth Lewis", "Gwyneth Lewis"]
+
+
+def test_the_browser_is_asked_to_remember_only_in_voila_and_with_a_valid_grant(data_folder):
+    from fmse_widgets import learner_cookie
+    from fmse_widgets.session import load_secret, verify
+
+    view = IdentityView("en", continue_to="en/00-start-here.ipynb")
+    view.name_box.value = "Nia"
+    view.save_button.click()
+    assert f'href="en/00-start-here.ipynb?learner={view.learner_id}"' in view.browser.value
+    assert "Continue as Nia" in view.browser.value
+    grant = learner_cookie.grant_url(view.learner_id)
+    token = grant.split("token=")[1]
+    from urllib.parse import unquote
+
+    assert verify(load_secret(), learner_cookie.GRANT, unquote(token), max_age_days=1) == view.learner_id
+    assert verify(load_secret(), learner_cookie.FORGET, unquote(token), max_age_days=1) is None  # not a forget
+    jupyterlab = IdentityView("en", remember=True)
+    jupyterlab.name_box.value = "Nia"
+    jupyterlab.save_button.click()
+    jupyterlab.same_yes.click()
+    assert jupyterlab.browser.value == ""  # JupyterLab remembers on disk, not in a browser
+
+
+def escape_html(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_exercise_answered_before_shows_its_result_and_how_to_try_again(data_folder, lang):
+    from fmse_widgets.i18n import translator
+    from fmse_widgets.page import show
+    from fmse_widgets.records.progress import page_exercises
+
+    tr = translator(lang)
+    exercise_id = page_exercises()["context"][0]
+    learner = known_learner("Rhys")
+    # Not yet answered (and for a learner the page does not know): no note.
+    def notes(view) -> list:
+        return [c for c in view.children if "fmse-previous-answer" in str(getattr(c, "value", "") or "")]
+
+    page_only = PageRecorder()
+    set_recorder(page_only)
+    page_only.record(ExerciseEvent(exercise_id, "context", lang, ("a",), 1.0, True, "2026-03-01T09:00:00+00:00",
+                                   "2026-03-01T09:00:00+00:00"))
+    assert notes(show(exercise_id, lang=lang, page="context")) == []
+    recorder = StoreRecorder(learner)
+    set_recorder(recorder)
+    assert notes(show(exercise_id, lang=lang, page="context")) == []
+    recorder.record(ExerciseEvent(exercise_id, "context", lang, ("a",), 0.5, False, "2026-03-01T09:00:00+00:00",
+                                  "2026-03-01T09:00:00+00:00"))
+    recorder.record(ExerciseEvent(exercise_id, "context", lang, ("b",), 1.0, True, "2026-03-02T09:00:00+00:00",
+                                  "2026-03-02T09:05:00+00:00"))
+    view = show(exercise_id, lang=lang, page="context")  # the page opened again
+    note = view.children[0].value
+    day = "2 March 2026" if lang == "en" else "2 Mawrth 2026"
+    said = tr.gettext("You answered this on {date} and passed, with {score}%.").format(date=day, score=100)
+    assert "fmse-previous-answer" in note and escape_html(said) in note  # the latest answer
+    assert escape_html(tr.gettext("Your answer is kept. To try again, answer below: your new answer is kept too.")) \
+        in note
+    assert len(view.children) > 1  # the exercise itself is still there to answer again

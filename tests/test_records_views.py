@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import date
+from html import escape
 
 import pytest
 from pypdf import PdfReader
@@ -189,3 +190,34 @@ def test_refresher_dates_count_whole_months():
     assert add_months(date(2025, 11, 15), 14) == date(2027, 1, 15)
     assert is_due(date(2025, 3, 1), 12, date(2026, 3, 1)) and not is_due(date(2025, 3, 1), 12, date(2026, 2, 28))
     assert not is_due(date(2000, 1, 1), 0, date(2026, 1, 1))  # 0: no refresher
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_making_the_certificate_says_it_is_working_cannot_run_twice_and_says_ready(store_factory, lang):
+    from fmse_widgets.i18n import translator
+
+    tr = translator(lang)
+    RULE = cert.load_rule()
+    with store_factory() as store:
+        learner = store.add_learner("Llŷr Ŵ").learner_id
+        for requirement in RULE.requirements:
+            if requirement.required:
+                for exercise in (*requirement.answer, *requirement.passes):
+                    store.record_event(learner, event(exercise, page=requirement.page))
+    view = CertificateView(lang, learner, store_factory=store_factory, rule=RULE)
+    said: list[tuple[str, bool]] = []  # what the page is sent while it works: status and whether the button works
+    view.status.observe(lambda change: said.append((change["new"], view.make_button.disabled)), names="value")
+    view.make_button.click()
+    working = escape(tr.gettext("Making your certificate: this takes a few seconds…"))
+    ready = escape(tr.gettext("Your certificate is ready: download it below."))
+    assert said[0][0] == f'<p class="fmse-working">{working}</p>' and said[0][1] is True
+    assert ready in view.status.value and view.make_button.layout.display == "none"
+    assert view.downloads.value.count("data:application/pdf") == 3
+    with store_factory() as store:
+        issued = len(store.certificates(learner_id=learner))
+    assert issued == 1
+    first = view.downloads.value
+    view.make_button.click()  # a second click that was queued while the first was made: nothing happens
+    assert view.downloads.value == first and ready in view.status.value
+    with store_factory() as store:
+        assert len(store.certificates(learner_id=learner)) == issued

@@ -317,3 +317,33 @@ def test_wrong_tokens_from_this_laptop_never_lock_out_the_trainer(workshop):
         assert client.get("/workshop/trainer?token=wrong")[0] == 403
     status, headers, _ = client.get(f"/workshop/trainer?token={workshop.token}")
     assert status == 302 and headers["Location"] == TRAINER
+
+
+def test_the_learner_cookie_routes_do_not_exist_in_a_workshop(workshop):
+    for path in ("/fmse/learner?learner=" + "a" * 32 + "&token=x", "/fmse/learner/forget?token=x"):
+        assert Client(workshop.base).get(path)[0] == 404
+
+
+def test_a_learner_cookie_from_the_course_never_changes_whose_pages_a_workshop_shows(workshop, participant, trainer):
+    """A browser that studied on its own with this computer's course keeps a learner cookie signed with the same
+    secret: under `workshop` it is ignored (participants' ids come from the gate; the trainer's pages carry none)."""
+    import http.cookiejar
+
+    from fmse_widgets import learner_cookie, session
+    from fmse_widgets.records import open_store
+
+    with open_store() as store:
+        solo = store.add_learner("Solo").learner_id
+    signed = session.sign(session.load_secret(), learner_cookie.LEARNER_COOKIE, solo)
+    for client in (trainer, participant):
+        client.jar.set_cookie(http.cookiejar.Cookie(0, learner_cookie.LEARNER_COOKIE, signed, None, False,
+                                                    "127.0.0.1", False, False, "/", True, False, None, False,
+                                                    None, None, {}))
+    try:
+        status, headers, _ = trainer.get("/voila/render/en/01-context.ipynb")
+        assert status == 200, headers.get("Location")
+        status, headers, _ = participant.get("/voila/render/en/01-context.ipynb")
+        assert status == 302 and solo not in headers["Location"] and "workshop=" in headers["Location"]
+    finally:
+        for client in (trainer, participant):
+            client.jar.clear("127.0.0.1", "/", learner_cookie.LEARNER_COOKIE)

@@ -22,7 +22,7 @@ import collections
 import json
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import tornado.web
 from jupyter_core.utils import ensure_async
@@ -269,7 +269,9 @@ class _Claiming:
 
 class OwnedPageHandler(TornadoVoilaHandler):
     """Voilà's page: refused to other sites unless it is a top-level navigation; its kernel is claimed for the
-    browser session (a session cookie is set when the browser has none)."""
+    browser session (a session cookie is set when the browser has none). Asked for without `?learner=` by a
+    browser that remembers a learner (widgets/learner_cookie.py), it sends the browser to the same address with
+    that learner."""
 
     async def prepare(self):
         if not (same_site(self) or top_level_navigation(self)):
@@ -280,6 +282,16 @@ class OwnedPageHandler(TornadoVoilaHandler):
             self.finish(CROSS_SITE)
             return
         browser_session(self, create=True)
+        if self.request.method == "GET" and "learner" not in self.request.query_arguments:
+            from .learner_cookie import remembered
+
+            learner_id = remembered(self)
+            if learner_id is not None:  # the page's kernel learns who it is from the address (issue 14)
+                self.current_user = None
+                query = [(k, v.decode("utf-8", "replace")) for k, values in self.request.query_arguments.items()
+                         for v in values]
+                self.redirect(self.request.path + "?" + urlencode([*query, ("learner", learner_id)]))
+                return
         result = super().prepare()
         if result is not None:
             await result

@@ -37,7 +37,8 @@ class LanguagePart(w.VBox):
         landing = course_text().landing
         self.add_class("fmse-language-choice")
         self.add_class(f"fmse-lang-{lang}")
-        self.who = IdentityView(lang, identity=identity, remember=remember)
+        self.who = IdentityView(lang, identity=identity, remember=remember,
+                                continue_to=first_module(lang).path)
         self.start = w.HTML()
         self.progress = CourseProgressView(lang, self.who)
         self.more = w.HTML()

@@ -5,6 +5,7 @@ Each function takes `lang` explicitly and returns something Jupyter displays (no
 from __future__ import annotations
 
 import html
+import logging
 import re
 
 from IPython.display import HTML
@@ -12,6 +13,8 @@ from IPython.display import HTML
 from .content.course_text import course_text
 from .content.services import Service, services
 from .i18n import translator
+
+log = logging.getLogger(__name__)
 
 LANGS = ("en", "cy")
 ACCESSIBILITY_PAGE = "accessibility"   # notebooks/en/accessibility.ipynb and its Welsh twin
@@ -111,7 +114,55 @@ def show(exercise_id: str, *, lang: str, page: str = ""):
     from .views import registry
 
     exercise = load(exercise_id)
-    return registry.view_for(exercise)(exercise, lang, page=page)
+    view = registry.view_for(exercise)(exercise, lang, page=page)
+    note = previous_answer(exercise_id, page, lang)
+    if note is not None:
+        view.children = (note, *view.children)
+    return view
+
+
+def previous_answer(exercise_id: str, page: str, lang: str):
+    """For a learner whose answers are kept (records.recorder.StoreRecorder), a note on an exercise they have
+    answered before: when, and the result; they answer again below to try again (issue 14). None otherwise."""
+    import ipywidgets as w
+
+    from .recording import get_recorder
+    from .records.recorder import StoreRecorder
+
+    recorder = get_recorder()
+    if not isinstance(recorder, StoreRecorder):
+        return None
+    try:
+        earlier = [e for e in recorder.answers(page or None) if e.exercise_id == exercise_id]
+    except Exception as exc:  # noqa: BLE001 - the exercise still works; the page's progress shows the problem
+        log.warning("could not read earlier answers to %s: %s", exercise_id, exc)
+        return None
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda e: e.finished_at)
+    return w.HTML(previous_answer_html(last, lang))
+
+
+def previous_answer_html(event, lang: str) -> str:
+    from datetime import datetime
+
+    from .records.certificate import format_day
+
+    tr = translator(lang)
+    try:
+        day = format_day(datetime.fromisoformat(event.finished_at).date(), lang)
+    except ValueError:
+        day = event.finished_at[:10]
+    score = round(event.score * 100)
+    if event.passed is True:
+        said = tr.gettext("You answered this on {date} and passed, with {score}%.").format(date=day, score=score)
+    elif event.passed is False:
+        said = tr.gettext("You answered this on {date}: {score}%, not passed yet.").format(date=day, score=score)
+    else:
+        said = tr.gettext("You answered this on {date}.").format(date=day)
+    again = tr.gettext("Your answer is kept. To try again, answer below: your new answer is kept too.")
+    return (f'<div class="fmse-previous-answer" lang="{lang}"><p><strong>{_esc(said)}</strong> '
+            f'{_esc(again)}</p></div>')
 
 
 def nav_html(page: str, lang: str, link=lambda href: href) -> str:

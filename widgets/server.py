@@ -8,6 +8,8 @@ Differences from stock `voila notebooks/`:
 - cookies are signed with the server's own secret, kept in the per-user data folder (widgets/session.py);
 - each kernel belongs to the browser session that opened its page, stays while the page is open and closes when
   it goes; a session has at most 8 (widgets/kernels.py). Idle kernels nobody is connected to are culled.
+- the learner is remembered by the browser in a signed cookie, and a page opened without `?learner=` is sent to
+  the same address with it (widgets/learner_cookie.py); not under `workshop`.
 
 Every route is one of Voilà's handler classes replaced by the course's own (`REPLACED`, by class), then wrapped
 (`CourseVoila.wrap`): the host check first, and in a workshop the room's gate (widgets/workshop/gate.py).
@@ -32,6 +34,8 @@ from .file_routes import clean_file_errors
 from .kernels import (CourseKernelManager, KernelStatusHandler, OwnedKernelHandler, OwnedKernelWebsocketHandler,
                       OwnedPageHandler, OwnedShutdownHandler)
 from .paths import notebooks_dir, template_dir
+from .learner_cookie import FORGET_ROUTE, ROUTE, SETTING as LEARNER_COOKIE_SETTING, ForgetLearnerHandler, \
+    RememberLearnerHandler
 from .session import load_secret
 
 LANDING = "voila/render/index.ipynb"
@@ -110,6 +114,7 @@ class CourseVoila(Voila):
     """Voilà with the course's front door, kernel ownership and cookie secret."""
 
     start_path = LANDING  # what the browser opens; set from --lang
+    learner_cookie = True  # widgets/learner_cookie.py; not under `workshop`
 
     def allowed_hosts(self) -> frozenset[str]:
         """Host names requests may be sent to: this computer's own names only."""
@@ -121,6 +126,7 @@ class CourseVoila(Voila):
         self.voila_configuration.multi_kernel_manager_class = CourseKernelManager
         settings = super().init_settings()
         settings["cookie_secret"] = self.cookie_secret
+        settings[LEARNER_COOKIE_SETTING] = self.learner_cookie  # the learner remembered by the browser (issue 14)
         return settings
 
     def course_handlers(self) -> list:
@@ -135,6 +141,8 @@ class CourseVoila(Voila):
             (url_path_join(self.server_url, r"/voila/tree(.*)"), RedirectToLanding),
             (url_path_join(self.server_url, r"/voila/render/?"), RedirectToLanding),
             (url_path_join(self.server_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
+            (url_path_join(self.server_url, ROUTE), RememberLearnerHandler),
+            (url_path_join(self.server_url, FORGET_ROUTE), ForgetLearnerHandler),
             *handlers,
         ]
 

@@ -357,9 +357,18 @@ def render_pdf(contents: dict, code: str, langs: tuple[str, ...] = ("cy", "en"))
         pdf.cell(0, 7, tr.gettext("Verification code: {code}").format(code=format_code(code)), align="C",
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 9)
-        pdf.cell(0, 6, tr.gettext("To check it: fmse-course records verify {code}").format(code=format_code(code)),
-                 align="C", new_x="LMARGIN", new_y="NEXT")
+        # In words, in the certificate's language: no command line on a certificate (issue 14).
+        pdf.set_x(30)
+        pdf.multi_cell(237, 4.5, how_to_check(lang), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def how_to_check(lang: str) -> str:
+    """What the certificate says about checking it, in words (the records' keeper looks the code up)."""
+    return translator(lang).gettext(
+        "To check this certificate, give the verification code to the person who keeps the course's records "
+        "where it was taken (often the designated safeguarding person): they can look the code up in those "
+        "records, which say whether the certificate is genuine and unchanged.")
 
 
 def format_day(day: date, lang: str) -> str:

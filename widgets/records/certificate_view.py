@@ -1,4 +1,8 @@
-"""The certificate on the page: what is still to do, or a button that makes the PDF in Welsh, English or both."""
+"""The certificate on the page: what is still to do, or a button that makes the PDF in Welsh, English or both.
+
+Making it takes a few seconds (three PDFs): while it works the status says so in the page's language and the
+button is disabled, a click that arrives meanwhile (queued in the kernel) does nothing, and then the status says
+it is ready, above the downloads (issue 14)."""
 from __future__ import annotations
 
 import base64
@@ -33,6 +37,8 @@ class CertificateView(w.VBox):
         self.make_button = w.Button(description=tr.gettext("Make my certificate"), button_style="primary")
         self.make_button.on_click(self._guard(self.make))
         self.downloads = w.HTML("")
+        self.downloads.add_class("fmse-certificate-downloads")
+        self._state = "idle"  # "working" while the PDFs are made, "ready" once they are shown
         self.children = [self.status, self.make_button, self.downloads, self.errors]
         if recorder is not None:
             recorder.listeners.append(lambda _event: self._guard(self.refresh)())
@@ -48,6 +54,10 @@ class CertificateView(w.VBox):
 
     def refresh(self, *_args) -> None:
         tr = self.tr
+        if self._state == "working":
+            return  # the PDFs being made say what they say; an answer recorded meanwhile changes nothing here
+        self._state = "idle"
+        self.make_button.disabled = False
         self.downloads.value = ""
         if not self.learner_id:
             return self._say(tr.gettext("Add your name on the start page to get a certificate."))
@@ -72,6 +82,26 @@ class CertificateView(w.VBox):
                                     "it."))
 
     def make(self, *_args) -> None:
+        if self._state != "idle":
+            return  # a second click, queued while the first was being made: the certificate is there already
+        tr = self.tr
+        self._state = "working"
+        self.make_button.disabled = True
+        working = tr.gettext("Making your certificate: this takes a few seconds…")
+        self.status.value = f'<p class="fmse-working">{escape(working)}</p>'
+        try:
+            self._make()
+        except BaseException:
+            self._state = "idle"
+            self.make_button.disabled = False
+            self.status.value = ""
+            raise
+        self._state = "ready"
+        self.make_button.layout.display = "none"
+        ready = tr.gettext("Your certificate is ready: download it below.")
+        self.status.value = f'<p class="fmse-ready"><strong>{escape(ready)}</strong></p>'
+
+    def _make(self) -> None:
         from ..setting import load_setting
 
         setting = load_setting(self.lang)

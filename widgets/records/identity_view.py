@@ -2,12 +2,18 @@
 
 After the learner chooses, `learner_id` holds their id and `link(href)` gives the links that carry it to the
 other pages (Voilà), or the choice is remembered in the data folder (JupyterLab: `remember=True`).
+
+In Voilà the browser remembers the learner too (widgets/learner_cookie.py): once chosen, the page asks the server
+to set its learner cookie and puts `?learner=` in the address bar (course.js, `.fmse-remember`), and offers
+"Continue as <name>" and "I'm someone else". A typed name that is already a learner's on this computer is asked
+about ("is that you?"), never silently made into a second learner.
 """
 from __future__ import annotations
 
 import logging
 from html import escape
 from typing import Callable
+from urllib.parse import urlencode
 
 import ipywidgets as w
 import traitlets
@@ -38,7 +44,8 @@ class IdentityView(w.VBox):
     name = traitlets.Unicode("").tag(sync=False)
 
     def __init__(self, lang: str, *, identity: ident.Identity | None = None, remember: bool = False,
-                 store_factory: Callable[[], RecordStore] = open_store, workshop: str | None = None, **kwargs):
+                 store_factory: Callable[[], RecordStore] = open_store, workshop: str | None = None,
+                 continue_to: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.errors = alert_box()  # first: the callbacks wrapped below report into it
         self.lang, self.remember, self.store_factory, self.workshop = lang, remember, store_factory, workshop
@@ -57,7 +64,21 @@ class IdentityView(w.VBox):
         self.form = w.VBox([self.name_box, w.HBox([self.save_button, self.anonymous_button])])
         self.status = w.HTML("")
         self.status.add_class("fmse-live")
-        self.children = [self.note, self.form, self.status, self.change_button, self.errors]
+        self.continue_to = continue_to  # the page "Continue as" opens
+        # Same name as a learner already on this computer: asked, never a silent second learner.
+        self.same_question = w.HTML("")
+        self.same_yes = w.Button(description="", button_style="primary")
+        self.same_no = w.Button(description="")
+        self.same_yes.on_click(self._guard(self._on_same_yes))
+        self.same_no.on_click(self._guard(self._on_same_no))
+        self.same_box = w.VBox([self.same_question, w.HBox([self.same_yes, self.same_no])])
+        self.same_box.add_class("fmse-same-name")
+        self.same_box.layout.display = "none"
+        self._same: tuple[str, str] | None = None  # (learner id, name) asked about
+        self.browser = w.HTML("")  # "Continue as", "I'm someone else", and the request to remember (Voilà)
+        self.browser.add_class("fmse-browser-learner")
+        self.children = [self.note, self.form, self.same_box, self.status, self.browser, self.change_button,
+                         self.errors]
         if identity is not None:
             self._show_known(identity)
         else:
@@ -96,11 +117,66 @@ class IdentityView(w.VBox):
         self.name_box.value = ""
         self._choose(None)
 
+    def _existing(self, name: str) -> tuple[str, str] | None:
+        """The learner on this computer already called `name` (ignoring case and spacing), the newest if several."""
+        from .store import clean_name
+
+        wanted = (clean_name(name) or "").casefold()
+        store = self.store_factory()
+        try:
+            same = [l for l in store.learners() if l.name and l.name.casefold() == wanted]
+        finally:
+            store.close()
+        if not same:
+            return None
+        newest = max(same, key=lambda l: l.created_at)
+        return newest.learner_id, newest.name or ""
+
+    def _ask_same(self, learner_id: str, name: str) -> None:
+        tr = self.tr
+        self._same = (learner_id, name)
+        question = escape(tr.gettext("There is already a learner called {name} on this computer: is that you?"))
+        self.same_question.value = f'<p>{question.format(name=f"<strong>{escape(name)}</strong>")}</p>'
+        self.same_yes.description = tr.gettext("Yes, continue as {name}").format(name=name)
+        self.same_no.description = tr.gettext("No, I'm a different person")
+        self.form.layout.display = "none"
+        self.same_box.layout.display = None
+        self.status.value = ""
+
+    def _on_same_yes(self, _button=None) -> None:
+        if self._same is None:
+            return
+        learner_id, name = self._same
+        self._same = None
+        self.same_box.layout.display = "none"
+        store = self.store_factory()
+        try:
+            learner = store.learner(learner_id)
+        finally:
+            store.close()
+        if learner is None:  # deleted meanwhile (records delete): there is only one of that name now
+            self._choose(name, asked=True)
+            return
+        self._adopt(learner)
+
+    def _on_same_no(self, _button=None) -> None:
+        if self._same is None:
+            return
+        _learner_id, name = self._same
+        self._same = None
+        self.same_box.layout.display = "none"
+        self._choose(name, asked=True)
+
     def _on_change(self, _button=None) -> None:
         self.form.layout.display = None
         self.change_button.layout.display = "none"
 
-    def _choose(self, name: str | None) -> None:
+    def _choose(self, name: str | None, *, asked: bool = False) -> None:
+        if name and not self.learner_id and not asked:
+            existing = self._existing(name)
+            if existing is not None:
+                self._ask_same(*existing)
+                return
         store = self.store_factory()
         try:
             if self.learner_id:
@@ -111,7 +187,11 @@ class IdentityView(w.VBox):
         finally:
             store.close()
         assert learner is not None
+        self._adopt(learner)
+
+    def _adopt(self, learner) -> None:
         self.learner_id, self.name = learner.learner_id, learner.name or ""
+        self.name_box.value = learner.name or ""
         if self.remember:
             try:
                 ident.save(learner.learner_id, learner.name)
@@ -131,7 +211,35 @@ class IdentityView(w.VBox):
                  tr.gettext("Use the links on this page to move between pages, so your progress follows you."))
         self.status.value = f"<p>{said} {escape(carry)}</p>"
         self.form.layout.display = "none"
+        self.same_box.layout.display = "none"
         self.change_button.layout.display = None
+        self.browser.value = self._browser_html()
+
+    def _browser_html(self) -> str:
+        """In Voilà: "Continue as <name>" and "I'm someone else", and the request that makes the server remember
+        this learner in this browser (course.js sends it, then puts the learner in the address bar)."""
+        if self.remember or not self.learner_id:
+            return ""
+        from .. import learner_cookie
+
+        tr = self.tr
+        try:
+            remember_url, forget_url = learner_cookie.grant_url(self.learner_id), learner_cookie.forget_url()
+        except OSError:
+            log.warning("the server's cookie secret cannot be read: this browser will not remember the learner")
+            return ""
+        label = (tr.gettext("Continue as {name}").format(name=self.name) if self.name
+                 else tr.gettext("Continue anonymously"))
+        other = tr.gettext("I'm someone else")
+        query = urlencode([(ident.QUERY_KEY, self.learner_id)] +
+                          ([(ident.WORKSHOP_KEY, self.workshop)] if self.workshop else []))
+        go = self.link(self.continue_to) if self.continue_to else ""
+        continue_link = (f'<a class="fmse-continue fmse-button-link" href="{escape(go)}">{escape(label)}</a> '
+                         if go else "")
+        return (f'<p class="fmse-browser-actions" lang="{self.lang}">{continue_link}'
+                f'<a class="fmse-forget fmse-button-link" href="{escape(forget_url)}">{escape(other)}</a></p>'
+                f'<span class="fmse-remember" hidden data-url="{escape(remember_url)}" '
+                f'data-query="{escape(query)}"></span>')
 
     def show_learner(self, learner_id: str, name: str) -> None:
         """Show a learner chosen elsewhere on the page (the landing page's other language)."""

@@ -63,7 +63,7 @@ def handler_kinds() -> dict[type, str]:
     from voila.static_file_handler import AllowListFileHandler, MultiStaticFileHandler, TemplateStaticFileHandler
     from voila.voila_identity_provider import VoilaLoginHandler
 
-    from .. import kernels
+    from .. import kernels, learner_cookie
     from ..server import RedirectToLanding
 
     return {
@@ -75,6 +75,8 @@ def handler_kinds() -> dict[type, str]:
         kernels.OwnedShutdownHandler: MEMBERS, kernels.KernelStatusHandler: MEMBERS,
         ThemesHandler: MEMBERS, AllowListFileHandler: MEMBERS,
         RedirectToLanding: ROOM_REDIRECT,
+        # The learner remembered by the browser is the course's own, not the workshop's: no such routes here.
+        learner_cookie.RememberLearnerHandler: GONE, learner_cookie.ForgetLearnerHandler: GONE,
     }
 
 

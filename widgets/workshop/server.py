@@ -81,6 +81,7 @@ class WorkshopVoila(CourseVoila):
     """The course server with every route behind the workshop's gate (widgets/workshop/gate.py)."""
 
     room: Room | None = None
+    learner_cookie = False  # participants get their ids from the gate (widgets/learner_cookie.py)
 
     def allowed_hosts(self) -> frozenset[str]:
         """This laptop's own names and every address it has on any network (participants use those)."""

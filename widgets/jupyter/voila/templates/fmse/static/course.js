@@ -30,6 +30,8 @@
  *  - p.fmse-table-caption just before a Markdown table -> that table's <caption>.
  *  - A table (or pre) wider than its column scrolls inside itself (course.css): while it does, it is
  *    focusable (tabindex="0") so that keyboard users can scroll it too (WCAG 2.1.1).
+ *  - .fmse-remember  -> asks the server to remember the learner in this browser, then shows ?learner= in
+ *                       the address bar (rememberLearner).
  *  - When the page has finished rendering (see isRendered / checkReady), sets
  *    <html data-fmse-ready="true"> and fires the "fmse:ready" event on document (for tests).
  */
@@ -519,9 +521,36 @@
     });
   }
 
+  /* The learner remembered by this browser (widgets/learner_cookie.py): a .fmse-remember element the landing
+     page shows once the learner has chosen carries the server address that sets the learner cookie
+     (data-url) and the learner's query (data-query). Sent once; then the address bar shows the learner, so a
+     bookmark keeps them too, and the element says data-fmse-remembered="true" (or "failed"). */
+  function rememberLearner(root) {
+    each(root, ".fmse-remember[data-url]", function (el) {
+      var key = el.getAttribute("data-url");
+      if (el.getAttribute("data-fmse-sent") === key) {
+        return;
+      }
+      el.setAttribute("data-fmse-sent", key);
+      fetch(key, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+        if (!response.ok) {
+          throw new Error("status " + response.status);
+        }
+        var query = el.getAttribute("data-query") || "";
+        if (query && window.history && window.history.replaceState) {
+          window.history.replaceState(window.history.state, "", window.location.pathname + "?" + query);
+        }
+        el.setAttribute("data-fmse-remembered", "true");
+      }).catch(function () {
+        el.setAttribute("data-fmse-remembered", "failed");
+      });
+    });
+  }
+
   function fix(root) {
     root = root || document;
     fixTabs(root);
+    rememberLearner(root);
     each(root, ".fmse-live", function (el) {
       setAttr(el, "role", "status");
       setAttr(el, "aria-live", "polite");
