@@ -214,4 +214,3 @@ def test_the_workshop_pages_open_with_the_content_note(page):
     # after the parameters and the header, before the room or the results (the room page's note is the short form,
     # without the signposts, which close the page: the question must fit a phone's first screen)
     assert code[2].split("  #")[0] in ("content_note(LANG)", "content_note(LANG, compact=True)")
-    assert code[-1] == "signposts(LANG)"
