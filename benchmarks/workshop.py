@@ -221,7 +221,8 @@ async def one_answer(person: Participant, path: str, code: str, question_index: 
     page = time.monotonic() - start
     await person.connect(kernel_id)
     states = await person.widget_states()
-    await person.press(states, translator(lang).gettext("Check answer"), radio_index=question_index)
+    # The room page collects answers until the trainer reveals them, so its button is "Send my answer".
+    await person.press(states, translator(lang).gettext("Send my answer"), radio_index=question_index)
     while not answered(person.learner_id, code):
         await asyncio.sleep(0.05)
     return {"page": page, "recorded": time.monotonic() - start}
