@@ -320,16 +320,17 @@ class _OwnerOnly:
         refuse(self, 404)
         return True
 
+    async def prepare(self):
+        """Refuse anyone but the owner before the handler's own prepare() runs (nothing runs after a refusal)."""
+        if self.owner_refusal():
+            return
+        result = super().prepare()  # the Jupyter/Voilà handler's own, next in the subclass's MRO
+        if result is not None:
+            await result
+
 
 class OwnedKernelHandler(_OwnerOnly, KernelHandler):
     """GET / DELETE /api/kernels/<id>: the owner's only."""
-
-    async def prepare(self):
-        if self.owner_refusal():
-            return
-        result = super().prepare()
-        if result is not None:
-            await result
 
     async def delete(self, kernel_id):
         manager = kernel_owners(self)
@@ -341,13 +342,6 @@ class OwnedKernelHandler(_OwnerOnly, KernelHandler):
 class OwnedKernelWebsocketHandler(_OwnerOnly, VoilaKernelWebsocketHandler):
     """The kernel's websocket: the owner's only; while it is open the kernel stays (no culling), and the last one
     closing starts the grace period after which the kernel is shut down."""
-
-    async def prepare(self):
-        if self.owner_refusal():
-            return
-        result = super().prepare()
-        if result is not None:
-            await result
 
     async def open(self, kernel_id):
         manager = kernel_owners(self)
@@ -373,13 +367,6 @@ class OwnedShutdownHandler(_OwnerOnly, VoilaShutdownKernelHandler):
     """POST /voila/api/shutdown/<id>, which the page sends when it is left (navigator.sendBeacon, with an empty
     `_xsrf`: voila#1458): taken from the kernel's owner on the same site, without the `_xsrf` field. The session
     cookie is SameSite=Lax, so another site's POST never carries it; the Origin check refuses the rest."""
-
-    async def prepare(self):
-        if self.owner_refusal():
-            return
-        result = super().prepare()
-        if result is not None:
-            await result
 
     def check_xsrf_cookie(self):
         if not same_site(self):
