@@ -223,6 +223,8 @@ def parser() -> argparse.ArgumentParser:
     add_records_parser(sub)  # fmse-course records ...: the code is in widgets/records/commands.py
     from .workshop.command import add_parser as add_workshop_parser
     add_workshop_parser(sub)  # fmse-course workshop: the code is in widgets/workshop/
+    from .hub.launch import add_parser as add_hub_parser
+    add_hub_parser(sub)  # fmse-course hub: the code is in widgets/hub/
     return top
 
 

@@ -114,10 +114,26 @@ def add_parser(sub) -> None:
                                    "Close the course's pages first.")
 
     actions.add_parser("path", help="print where the records file is")
+    service = actions.add_parser(
+        "service", help="on a hub: serve the records to users' servers as the service fmse-records",
+        description="Started by `fmse-course hub` (a JupyterHub managed service named fmse-records, under its own "
+                    "Unix account). Reads the store's URL from FMSE_RECORDS_URL in its own environment, checks "
+                    "each caller's hub token and answers only what their role allows (docs/deploy.md).")
+    service.add_argument("--port", type=int, default=8870, metavar="PORT", help="port (default 8870)")
+    service.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help="address (default 127.0.0.1)")
     records.set_defaults(func=run)
 
 
+def cmd_service(args: argparse.Namespace) -> int:
+    from ..hub.service import run as run_service
+
+    run_service(args.port, args.bind)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "service":
+        return cmd_service(args)
     try:
         return ACTIONS[args.action](args)
     except RecordsError as exc:
