@@ -12,6 +12,7 @@
 - Bilingual hub pages, Welsh first (widgets/hub/templates).
 """
 import os
+import sys
 from pathlib import Path
 
 from fmse_widgets.hub.service import SERVICE_NAME
@@ -50,7 +51,11 @@ c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = single_user_argv()
 c.Spawner.notebook_dir = str(notebooks_dir())
 c.Spawner.default_url = "/" + LANDING
+prefix = Path(sys.prefix)  # the course's environment: its Jupyter data (templates, JupyterLab) and config
 c.Spawner.environment = {
+    "JUPYTER_PATH": str(prefix / "share" / "jupyter"),
+    "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
+    "JUPYTERLAB_DIR": str(prefix / "share" / "jupyter" / "lab"),
     "FMSE_RECORDS_URL": "service:" + SERVICE_NAME,
     "FMSE_RECORDS_SERVICE_URL": f"{service_url}/services/{SERVICE_NAME}/",
 }

@@ -260,11 +260,20 @@ class CallHandler(tornado.web.RequestHandler):
         self.finish(json.dumps({"result": as_json(result)}, ensure_ascii=False))
 
 
+class HealthHandler(tornado.web.RequestHandler):
+    """The service's own address: the hub checks it is up. Says what the service is, nothing else."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"service": SERVICE_NAME}))
+
+
 def make_app(store, hub_auth) -> tornado.web.Application:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
     groups = HubGroups(hub_auth)
     records = Records(store, groups.members_of)
-    return tornado.web.Application([(prefix.rstrip("/") + r"/api/([a-z_]+)", CallHandler)],
+    return tornado.web.Application([(prefix.rstrip("/") + r"/api/([a-z_]+)", CallHandler),
+                                    (prefix.rstrip("/") + "/?", HealthHandler)],
                                    hub_auth=hub_auth, hub_groups=groups, records=records)
 
 
