@@ -54,7 +54,7 @@ class Hub:
         config.write_text(TEST_CONFIG, encoding="utf-8")
         self.suffix = secrets.token_hex(3)
         self.admin = f"head{self.suffix}"
-        self.log_path = tmp / "hub.log"
+        self.log_path = self.state / "test-hub.log"  # kept after the run (pytest's tmp folders rotate)
         self._log = self.log_path.open("w")
         env = {**os.environ, "FMSE_HUB_STATE": str(self.state), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(

@@ -7,7 +7,7 @@
   under `fmse-u-<name>` (widgets/hub/spawner.py); it is told `FMSE_RECORDS_URL=service:fmse-records` and where
   the service is, nothing else about the records.
 - The records service `fmse-records` (widgets/hub/service.py) under its own account, with the store's URL in its
-  environment only. Its token may read the hub's groups (`read:groups`) and nothing more; users' server tokens
+  environment only. Its token may list and read the hub's groups (`list:groups`, `read:groups`) and nothing more; users' server tokens
   may use the service (`access:services!service=fmse-records`).
 - Bilingual hub pages, Welsh first (widgets/hub/templates).
 """
@@ -75,7 +75,7 @@ c.JupyterHub.services = [{
 }]
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", f"access:services!service={SERVICE_NAME}"]},
-    {"name": "fmse-records-service", "scopes": ["read:groups"], "services": [SERVICE_NAME]},
+    {"name": "fmse-records-service", "scopes": ["list:groups", "read:groups"], "services": [SERVICE_NAME]},
 ]
 
 extra = env.get("FMSE_HUB_EXTRA_CONFIG")

@@ -6,7 +6,7 @@ database URL, its password, the SQLite file) may be in a user's server, kernel o
 its own Unix account; it alone holds `FMSE_RECORDS_URL` (in its own environment). Each request carries the
 caller's hub token (`Authorization: token ...`, the user server's `JUPYTERHUB_API_TOKEN`); the service asks the
 hub whose token it is (and that the token may use this service: scope `access:services!service=fmse-records`),
-reads the user's groups from the hub with its own token (scope `read:groups`, nothing else), and answers only
+reads the user's groups from the hub with its own token (scopes `list:groups` and `read:groups`, nothing else), and answers only
 what that user's role allows (widgets/hub/roles.py):
 
 - everyone: their own learner record, events, completions, certificates and export;
@@ -46,6 +46,7 @@ GROUPS_FOR = 10.0  # seconds the hub's group list is reused (a role change takes
 REFUSED = "Gwrthodwyd: nid yw eich rôl yn caniatáu hyn. / Refused: your role does not allow this."
 NO_TOKEN = "Mewngofnodwch i'r hwb. / Sign in to the hub."
 BAD_REQUEST = "Cais annilys. / Invalid request."
+UNAVAILABLE = "Nid oes modd cyrraedd yr hwb ar hyn o bryd. / The hub cannot be reached just now."
 
 
 class Refused(Exception):
@@ -183,7 +184,7 @@ class Records:
 
 
 class HubGroups:
-    """The hub's groups, read with the service's own token (scope `read:groups`), reused for GROUPS_FOR s."""
+    """The hub's groups, read with the service's own token (scopes `list:groups`, `read:groups`), reused for GROUPS_FOR s."""
 
     def __init__(self, hub_auth) -> None:
         self.hub_auth = hub_auth
@@ -245,7 +246,12 @@ class CallHandler(tornado.web.RequestHandler):
         except ValueError:
             self.fail(400, BAD_REQUEST)
             return
-        await groups.refresh()
+        try:
+            await groups.refresh()
+        except Exception as exc:  # noqa: BLE001 - the hub did not answer: say so, keep the details in the log
+            log.error("Could not read the hub's groups: %s", exc)
+            self.fail(503, UNAVAILABLE)
+            return
         who = asker(model["name"], groups.groups_of(model["name"]))
         try:
             result = records.call(who, method, args)
