@@ -34,7 +34,10 @@ def uses_service(environ: Mapping[str, str] | None = None) -> bool:
 
 
 class ServiceError(RecordsError):
-    """The service refused, or could not be reached; the message is the service's own (bilingual)."""
+    """The service refused, or could not be reached; the detail is the service's own message (bilingual)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("failed", path="fmse-records", detail=message)
 
 
 def call(method: str, args: dict | None = None, environ: Mapping[str, str] | None = None) -> Any:

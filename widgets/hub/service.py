@@ -61,11 +61,12 @@ def open_records_store(url: str | None = None):
         try:
             from ..records.recorder import open_store_url  # issue 19's entry point, when merged
         except ImportError as exc:
-            raise RecordsError("This version of the course has no PostgreSQL store yet (issue 19).") from exc
+            raise RecordsError("failed", path="FMSE_RECORDS_URL", detail="this version of the course has no "
+                               "PostgreSQL store yet (issue 19)") from exc
         return open_store_url(url)
     if url.startswith("service:"):
-        raise RecordsError("The records service cannot use itself as its store: set FMSE_RECORDS_URL to the "
-                           "store's own URL in the service's environment.")
+        raise RecordsError("failed", path="FMSE_RECORDS_URL", detail="the records service cannot use itself as its "
+                           "store: set FMSE_RECORDS_URL to the store's own URL in the service's environment")
     from ..records.sqlite import SQLiteStore
 
     path = url[len("sqlite:///") - 1:] if url.startswith("sqlite:///") else url
