@@ -34,7 +34,26 @@ from fmse_widgets.records.identity import hub_learner_id
 from hub_client import HubPerson, run_in_own_kernel
 from servers import fetch, free_port
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the hub needs root (useradd, setuid spawner)")
+def _others_can_enter(path: Path) -> bool:
+    return all(folder.stat().st_mode & 0o001 for folder in path.resolve().parents)
+
+
+def _hub_preconditions() -> str | None:
+    """Why the hub cannot run here at all, or None. Users' servers run under other accounts, which must be able
+    to read the course's checkout and packages (a checkout inside root's 0700 home cannot be served)."""
+    import sysconfig
+
+    from fmse_widgets.paths import notebooks_dir
+
+    if os.geteuid() != 0:
+        return "the hub needs root (useradd, the setuid spawner)"
+    for path in (notebooks_dir(), Path(sysconfig.get_paths()["purelib"])):
+        if not _others_can_enter(path):
+            return f"other accounts cannot enter {path}: the hub's users could not run the course from here"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))
 
 PASSWORD = "correct-horse-battery-9"
 TEST_CONFIG = """
