@@ -92,3 +92,26 @@ def test_scopes_allow_a_gloss_and_follow_the_english():
     assert violations(trainer, base) == []
     coach = [("c", "Mae'r hyfforddwr yn gwirio.", "The coach checks.")]
     assert [v.form for v in violations(coach, base)] == ["hyfforddwr"]
+
+
+def test_language_of_parts_comes_from_the_termbase_and_the_services_file(copy_of_course, monkeypatch):
+    from fmse_widgets.content.services import services
+    from fmse_widgets.other_language import phrases, phrases_script
+
+    welsh_page = set(phrases("cy"))
+    assert {"CEOP", "NCMEC", "POSH", "Snapchat", "WhatsApp",
+            "Child exploitation and abuse: an appropriate language guide"} <= welsh_page
+    assert {s.name("cy") for s in services().values() if s.name_lang == "en"} <= welsh_page
+    assert "Person Diogelu Dynodedig" in phrases("en")
+    assert '"lang": "en"' in phrases_script("cy") and "POSH" in phrases_script("cy")
+    # A name added to the termbase is marked with no change to the code.
+    _plant(copy_of_course, "data/termbase.yaml", "  cy: [CEOP,", "  cy: [Wizz, CEOP,")
+    monkeypatch.setenv("FMSE_COURSE_ROOT", str(copy_of_course))
+    assert "Wizz" in phrases("cy") and "Wizz" not in welsh_page
+
+
+def test_the_landing_page_name_form_note_carries_its_language():
+    from fmse_widgets.records.identity_view import IdentityView
+
+    for lang in ("en", "cy"):
+        assert f'<p class="fmse-privacy-note" lang="{lang}">' in IdentityView(lang).note.value
