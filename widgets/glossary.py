@@ -9,6 +9,7 @@ from IPython.display import HTML
 
 from .exercises.coach import QUOTE_CLOSE, QUOTE_OPEN
 from .i18n import translator
+from .languages import LANGS
 from .termbase import Term, parse_termbase, termbase
 from .welsh import sort_key
 
@@ -69,6 +70,6 @@ def glossary_html(lang: str, path: Path | None = None) -> str:
 
 def glossary(lang: str) -> HTML:
     """The glossary table for a notebook cell, sorted in `lang`'s alphabetical order."""
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     return HTML(glossary_html(lang))

@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 
 from .content.services import services
+from .languages import LANGS
 from .termbase import termbase
 
 def other(lang: str) -> str:
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     return "en" if lang == "cy" else "cy"
 

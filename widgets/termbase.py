@@ -17,6 +17,7 @@ from pathlib import Path
 from .content.fields import ID_PATTERN, Fields
 from .content.loader import read_yaml
 from .content.text import Text
+from .languages import LANGS
 from .paths import data_dir
 
 # Where a term's Welsh comes from, in order of authority.
@@ -95,7 +96,7 @@ def parse_termbase(data: object, file: Path | str) -> Termbase:
         terms.append(Term(id=term_id, term=entry.text("term"), source=entry.string("source", choices=SOURCES),
                           note=entry.text("note", required=False), termcymru=termcymru, avoid=avoid))
         entry.no_other_keys()
-    names: dict[str, tuple[str, ...]] = {"en": (), "cy": ()}
+    names: dict[str, tuple[str, ...]] = {lang: () for lang in LANGS}
     if "names" in top.data:
         top.read.add("names")
         value = top.data["names"]
