@@ -115,16 +115,9 @@ def runtime_python(state: Path) -> str:
     return str(bridge / "bin" / "python")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def prepare(args: argparse.Namespace) -> dict[str, str]:
     """Make the state folder and the service's account and records folder; return the FMSE_HUB_* settings."""
+    from ..processes import free_port
     from . import accounts
 
     state = state_folder()
