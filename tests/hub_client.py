@@ -129,7 +129,9 @@ def run_in_own_kernel(person: HubPerson, code: str, timeout: float = 120) -> str
                     out.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
                 elif kind == "status" and msg["content"]["execution_state"] == "idle":
                     break
-        socket.close()
+        from servers import close_websocket
+
+        await close_websocket(socket)
         return "".join(out)
 
     try:
