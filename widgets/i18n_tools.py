@@ -7,7 +7,7 @@ from pathlib import Path
 from .i18n import DOMAIN, catalogue_path
 from .paths import PACKAGE, locale_dir
 
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+KEYWORDS = {"gettext": None, "_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 WELSH_PLURALS = 6
 
 
