@@ -48,6 +48,7 @@ def test_the_global_option_wins_then_the_commands_then_the_locale():
     assert asked_languages(["--lang", "cy", "serve", "--lang", "en"]) == ("cy", "en")
     assert asked_languages(["serve", "--port", "8870", "--lang=cy"]) == (None, "cy")
     assert asked_languages(["records", "certificate", "--lang", "both"]) == (None, None)
+    assert asked_languages(["records", "report", "--lang", "cy"]) == (None, None)  # the CSV's language only
     assert output_language("en", "cy", {"LANG": "cy_GB.UTF-8"}) == "en"
     assert output_language(None, "cy", {"LANG": "en_GB.UTF-8"}) == "cy"
     assert output_language(None, "both", {"LANG": "cy_GB.UTF-8"}) == "cy"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_lang import argparse_speaking, asked_languages, output_language, parsing_translator, set_parsing_language
+from .cli_lang import (FOLLOWS_OWN_LANG, argparse_speaking, asked_languages, output_language, parsing_translator,
+                       set_parsing_language)
 from .i18n import LANGS, translator
 
 DEFAULT_PORT = 8866
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     asked = output_language(*asked_languages(argv))  # before parsing: --help and errors come while parsing
     with argparse_speaking(asked or "en"):
         args = parser(asked or "en").parse_args(argv)
-    command_lang = getattr(args, "lang", None)
+    command_lang = getattr(args, "lang", None) if args.command in FOLLOWS_OWN_LANG else None
     args.output_lang = output_language(args.output_lang, command_lang)
     try:
         return args.func(args)

@@ -2,9 +2,10 @@
 
 In order, the first that names English or Welsh wins:
 1. the global option before the command, `fmse-course --lang cy COMMAND` (output and help only);
-2. the command's own `--lang` where it has one (`serve`, `workshop`, `check`, `records report`): it keeps its
-   meaning (the first page's language, the room's main language, the report's language) and the terminal
-   output follows it, since whoever asked for Welsh pages reads Welsh;
+2. the `--lang` of `serve`, `workshop` and `check`: it keeps its meaning (the first page's language, the room's
+   main language, the report's language) and the terminal output follows it, since whoever asked for Welsh
+   pages reads Welsh. (`records report --lang` and `records certificate --lang` choose a document's language,
+   not the reader's, so they leave the terminal alone);
 3. the locale, as gettext reads it: LANGUAGE (a list such as `cy:en`), then LC_ALL, LC_MESSAGES, LANG
    (`cy_GB.UTF-8` means Welsh; `C`, `POSIX` and other languages mean English);
 4. English. (`serve`, asked for no language, says its one starting line in both languages, as it always has.)
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from .i18n import LANGS, translator
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+FOLLOWS_OWN_LANG = ("serve", "workshop", "check")  # commands whose --lang also sets the terminal's language
 
 
 def _language_of(locale_name: str) -> str | None:
@@ -52,7 +54,7 @@ def asked_languages(argv: Sequence[str]) -> tuple[str | None, str | None]:
     Used to choose the language of --help and of argparse's errors, which are produced while parsing."""
     before: str | None = None
     after: str | None = None
-    seen_command = False
+    command: str | None = None
     tokens = list(argv)
     for i, token in enumerate(tokens):
         value = None
@@ -61,13 +63,13 @@ def asked_languages(argv: Sequence[str]) -> tuple[str | None, str | None]:
         elif token.startswith("--lang="):
             value = token.split("=", 1)[1]
         elif not token.startswith("-") and (i == 0 or tokens[i - 1] != "--lang"):
-            seen_command = True
+            command = command or token
             continue
         if value in LANGS:
-            if seen_command:
-                after = after or value
-            else:
+            if command is None:
                 before = before or value
+            elif command in FOLLOWS_OWN_LANG:
+                after = after or value
     return before, after
 
 
