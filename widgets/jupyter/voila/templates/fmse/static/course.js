@@ -681,11 +681,25 @@
     }
   }
 
+  /* A renderer often writes its text before its node is in the page: look inside what was added too. */
+  function translateAddedWidgetText(node) {
+    if (node.nodeType !== 1) {
+      return;
+    }
+    var text = node.textContent;
+    if (text.indexOf("Loading widget") === -1 && text.indexOf("Error displaying widget") === -1) {
+      return;
+    }
+    translateWidgetText(node);
+    each(node, "*", translateWidgetText);
+  }
+
   var scheduled = false;
   var observer = new MutationObserver(function (records) {
     for (var i = 0; i < records.length; i++) {
       if (records[i].type === "childList") {
         translateWidgetText(records[i].target);
+        Array.prototype.forEach.call(records[i].addedNodes, translateAddedWidgetText);
       }
     }
     if (scheduled) {
