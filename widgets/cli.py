@@ -10,7 +10,8 @@ import sys
 
 from .cli_lang import (FOLLOWS_OWN_LANG, argparse_speaking, asked_languages, output_language, parsing_translator,
                        set_parsing_language)
-from .i18n import LANGS, translator
+from .i18n import translator
+from .languages import LANGS, WELSH_FIRST
 
 DEFAULT_PORT = 8866
 
@@ -54,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (PageError, ContentError) as exc:
         sys.exit(f"fmse-course: {exc}")
     url = f"http://127.0.0.1:{args.port}/{start}"
-    langs = (args.output_lang,) if args.output_lang else LANGS  # nobody asked: both, as before
+    langs = (args.output_lang,) if args.output_lang else WELSH_FIRST  # nobody asked: both, Welsh first
     for lang in langs:
         tr = translator(lang)
         print(tr.gettext("The course is starting at {url}").format(url=url) + "\n"

@@ -20,7 +20,8 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from .i18n import LANGS, translator
+from .i18n import translator
+from .languages import LANGS
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 FOLLOWS_OWN_LANG = ("serve", "workshop", "check")  # commands whose --lang also sets the terminal's language

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .i18n import translator
+from .languages import WELSH_FIRST
 from .paths import data_dir, notebooks_dir
 
 
@@ -49,7 +50,7 @@ def marker_html(statuses: list[str], lang: str) -> str:
     if lang != "cy" or not draft:
         return ""
     parts = []
-    for shown_in in ("cy", "en"):
+    for shown_in in WELSH_FIRST:
         tr = translator(shown_in)
         badge = tr.pgettext("draft marker", "Draft")
         if draft == len(statuses):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..cli_lang import parsing_translator
 from ..i18n import translator
+from ..languages import LANGS, WELSH_FIRST
 from .errors import RecordsError
 from .store import LEARNER_ID, Learner
 
@@ -97,7 +98,7 @@ def add_parser(sub, tr=None) -> None:
                                 description=_("Completion by module and person, with scores and dates, for the "
                                               "setting's training records. Workshop participants are left out "
                                               "unless --include-workshops is given."))
-    report.add_argument("--lang", choices=("en", "cy"),
+    report.add_argument("--lang", choices=LANGS,
                         help=_("column headers and module titles in English (en, the default) or Welsh (cy)"))
     report.add_argument("--out", type=Path, metavar="FILE", help=_("where to write (default: print it)"))
     report.add_argument("--include-workshops", action="store_true",
@@ -422,7 +423,7 @@ def cmd_certificate(args) -> int:
     from .certificate import file_name, format_code, issue, render_pdf
 
     tr = _tr(args)
-    langs = {"cy": ("cy",), "en": ("en",), "both": ("cy", "en")}[args.lang]
+    langs = {"cy": ("cy",), "en": ("en",), "both": WELSH_FIRST}[args.lang]
     setting = load_setting(langs[0])
     with _store() as store:
         learner = _one_learner(store, args.learner, args.name, tr)

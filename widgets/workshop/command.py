@@ -6,6 +6,7 @@ import sys
 
 from ..cli_lang import parsing_translator
 from ..i18n import translator
+from ..languages import LANGS
 
 DEFAULT_PARTICIPANTS = 30
 MAX_PARTICIPANTS = 60
@@ -44,7 +45,7 @@ def add_parser(sub, tr=None) -> None:
                           help=_("how many people you expect (default {n}); this many pages are made ready in "
                                  "advance, about 60 MB of memory each; at most this many plus 10%% may "
                                  "join").format(n=DEFAULT_PARTICIPANTS))
-    workshop.add_argument("--lang", choices=("en", "cy"),
+    workshop.add_argument("--lang", choices=LANGS,
                           help=_("the room's main language (default en): the trainer's page opens in it and most "
                                  "pages are made ready in it; each participant still chooses on the join page. "
                                  "Messages follow it."))

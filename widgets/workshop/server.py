@@ -20,6 +20,7 @@ from traitlets.config import Config
 
 from ..course import pages
 from ..i18n import translator
+from ..languages import WELSH_FIRST
 from ..server import LANDING, LOCAL_NAMES, CourseVoila, use_course_template, voila_argv
 from ..server_log import quiet_untrusted_notebooks
 from .gate import Room, gated_handlers
@@ -151,7 +152,7 @@ async def stop_waiting_kernels(manager) -> int:
 
 def in_both(text_of) -> list[str]:
     """A message for the whole room, Welsh first then English: `text_of(tr)` says it with one translator."""
-    return [text_of(translator("cy")), text_of(translator("en"))]
+    return [text_of(translator(lang)) for lang in WELSH_FIRST]
 
 
 def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout, lang: str | None = None) -> str:
@@ -180,7 +181,7 @@ def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout
             "network or your phone's hotspot, then start again.")), sep="\n", file=out)
     print("", file=out)
     segno.make(url, error="m").terminal(out=out, compact=True)
-    trainer_says = [translator(lang)] if lang else [translator("cy"), translator("en")]
+    trainer_says = [translator(one) for one in ((lang,) if lang else WELSH_FIRST)]
     print("", file=out)
     print(" /\n".join(tr.gettext("The trainer's page (keep this address to yourself: it controls the room):")
                       for tr in trainer_says) + f"\n  {trainer}\n", file=out)
