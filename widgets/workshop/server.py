@@ -185,8 +185,9 @@ def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout
     print("", file=out)
     print(" /\n".join(tr.gettext("The trainer's page (keep this address to yourself: it controls the room):")
                       for tr in trainer_says) + f"\n  {trainer}\n", file=out)
-    print(" /\n".join(tr.gettext("Getting pages ready for {n} participants takes a minute.").format(n=participants)
-                      for tr in trainer_says), file=out)
+    print(" /\n".join(tr.ngettext("Getting pages ready for {n} participant takes a minute.",
+                                   "Getting pages ready for {n} participants takes a minute.", participants
+                                   ).format(n=participants) for tr in trainer_says), file=out)
     print(" / ".join(tr.gettext("Press Ctrl+C to end the workshop.") for tr in trainer_says) + "\n", file=out,
           flush=True)
     return url
