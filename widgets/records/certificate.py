@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import importlib.util
 import json
 import os
 import secrets
@@ -34,6 +33,7 @@ from .store import CODE, Certificate, RecordStore, StoredEvent, utc_now
 FINAL_PAGE = "check-your-learning"
 KEY_FILE = "certificate.key"
 CONTENTS_VERSION = 1
+FONTS = Path(__file__).resolve().parent / "fonts"  # DejaVu Sans and its licence (package data)
 
 
 class RuleError(RuntimeError):
@@ -290,12 +290,12 @@ def verify(store: RecordStore, code_text: str, *, trusted: set[str] | None = Non
 # ---- the PDF ----------------------------------------------------------------------------------------------
 
 def font_path(bold: bool = False) -> Path:
-    """DejaVu Sans as shipped by matplotlib (it has ŵ, ŷ and every other Welsh letter)."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RecordsError("invalid", detail="the certificate font comes with matplotlib, which is not installed")
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / name
+    """DejaVu Sans (it has ŵ, ŷ and every other Welsh letter), shipped in the package with its licence
+    (fonts/LICENSE_DEJAVU): copied from matplotlib 3.11.2's mpl-data, so the course needs no font package."""
+    path = FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if not path.is_file():
+        raise RecordsError("invalid", detail=f"the certificate font {path} is missing: reinstall fmse-course")
+    return path
 
 
 def page_titles(lang: str) -> dict[str, str]:
