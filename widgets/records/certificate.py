@@ -18,12 +18,11 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..i18n import translator
 from ..languages import LANGS, WELSH_FIRST
-from ..paths import data_dir
 from ..userdata import PRIVATE, data_folder, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
 from .progress import (CHECKED_MODULES, FINAL_MODULE, KNOWLEDGE_CHECK, REQUIRED_MODULES, PageListError,
@@ -195,7 +194,7 @@ def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, priv
         raise RecordsError("invalid", detail="a certificate needs the learner's name: add it on the start page")
     rule = rule or load_rule()
     found = standing(rule, store.events(learner_id=learner_id))
-    if not found.eligible:
+    if not found.eligible or found.completed_on is None:
         raise RecordsError("invalid", detail=f"not earned yet: still to do: {', '.join(still_to_do(rule, found))}")
     from . import signing
 
@@ -380,5 +379,6 @@ def format_day(day: date, lang: str) -> str:
 
 def file_name(contents: dict, langs: tuple[str, ...]) -> str:
     """E.g. tystysgrif-certificate-2026-11-20.pdf (no name in it, so it says nothing when listed)."""
-    stem = {("cy",): "tystysgrif", ("en",): "certificate"}.get(tuple(langs), "tystysgrif-certificate")
+    stems: dict[tuple[str, ...], str] = {("cy",): "tystysgrif", ("en",): "certificate"}
+    stem = stems.get(tuple(langs), "tystysgrif-certificate")
     return f"{stem}-{contents['completed_on']}.pdf"
