@@ -397,7 +397,7 @@ def _records_say(events, lang: str = "en") -> str:
         course = course_state(completion_rule(), events)
     except PageListError as exc:
         return tr.gettext("The records' completion cannot be worked out: {reason}").format(reason=exc)
-    if course.completed:
+    if course.completed_on is not None:
         return tr.gettext("The records show the course completed on {day}.").format(
             day=course.completed_on.isoformat())
     return tr.gettext("The records do not show the course completed now (still to do: {titles}).").format(
