@@ -42,7 +42,7 @@ def review_everything(course, notebook: str, exercises: tuple[str, ...], keep_on
 
 def test_welsh_pages_with_draft_welsh_say_so_in_welsh_then_english():
     html = page_marker("context", "cy")
-    cy, en = translator("cy"), translator("en")
+    cy = translator("cy")
     assert 'role="note"' in html and 'aria-label="Statws y Gymraeg ar y dudalen hon"' in html
     assert f'<strong class="fmse-draft-badge">{cy.pgettext("draft marker", "Draft")}</strong>' in html
     assert "Drafft" in html and cy.gettext(ALL_DRAFT).replace("'", "&#x27;") in html

@@ -120,7 +120,7 @@ class LetterBuilder(w.VBox):
         tr = self.tr
         try:
             day = parse_day(self.date_field.value)
-            message = None if day else tr.gettext("Choose a date for the letter.")
+            message = tr.gettext("Choose a date for the letter.")
         except ValueError:
             day = None
             message = tr.gettext("Write the date as day/month/year, for example {example}.").format(
