@@ -256,7 +256,7 @@ def test_the_la_lead_sees_counts_per_setting_and_no_names(hub, people):
     for role in ("sa", "sb", "sc", "dsp"):
         assert people[role].name not in text and hub_learner_id(people[role].name) not in text
     status, learners = service_call(hub, people["lead"], "learners")
-    assert status == 200 and all(l["learner_id"] == hub_learner_id(people["lead"].name) for l in learners)
+    assert status == 200 and all(x["learner_id"] == hub_learner_id(people["lead"].name) for x in learners)
 
 
 def test_staff_cannot_open_another_users_server(hub, people):

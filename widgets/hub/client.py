@@ -86,12 +86,13 @@ class ServiceStore:
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = dict(os.environ if environ is None else environ)
+        self.location = "fmse-records"  # where the records are, as the course's messages name it
 
     def _call(self, method: str, **args) -> Any:
         return call(method, args, self.environ)
 
     def add_learner(self, name: str | None = None, learner_id: str | None = None) -> Learner:
-        return _learner(self._call("add_learner", name=name))
+        return Learner(**self._call("add_learner", name=name))
 
     def learner(self, learner_id: str) -> Learner | None:
         return _learner(self._call("learner", learner_id=learner_id))

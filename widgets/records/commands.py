@@ -140,14 +140,9 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "service":
+        return cmd_service(args)
     tr = _tr(args)
-    service = actions.add_parser(
-        "service", help=_("on a hub: serve the records to users' servers as the service fmse-records"),
-        description=_("Started by `fmse-course hub` (a JupyterHub managed service named fmse-records, under its "
-                      "own Unix account). Reads the store's URL from FMSE_RECORDS_URL in its own environment, "
-                      "checks each caller's hub token and answers only what their role allows (docs/deploy.md)."))
-    service.add_argument("--port", type=int, default=8870, metavar="PORT", help=_("port (default 8870)"))
-    service.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help=_("address (default 127.0.0.1)"))
     try:
         return ACTIONS[args.action](args)
     except RecordsError as exc:
