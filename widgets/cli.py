@@ -269,7 +269,7 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     from .workshop.command import add_parser as add_workshop_parser
     add_workshop_parser(sub, tr)  # fmse-course workshop: the code is in widgets/workshop/
     from .hub.launch import add_parser as add_hub_parser
-    add_hub_parser(sub)  # fmse-course hub: the code is in widgets/hub/ (help in English and Welsh at once)
+    add_hub_parser(sub, tr)  # fmse-course hub: the code is in widgets/hub/
     return top
 
 

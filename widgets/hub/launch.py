@@ -34,25 +34,30 @@ NO_PYTHON = ("fmse-course hub: ni all cyfrifon eraill redeg {python} ac nid oes 
 NO_CONFIG = "fmse-course hub: nid oes ffeil {path}. / there is no file {path}."
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, tr=None) -> None:
+    """`fmse-course hub`, its help in tr's language (English by default)."""
+    from ..i18n import translator
+
+    tr = tr or translator("en")
+    _ = tr.gettext  # `_` is extracted like gettext (widgets/i18n_tools.py)
     hub = sub.add_parser(
-        "hub", help="run the course for many people on one Linux server, with JupyterHub (as root)",
-        description="JupyterHub with configurable-http-proxy, the records service and the course for every user. "
-                    "People sign up at /hub/signup and an administrator (--admin) approves them at "
-                    "/hub/authorize; each approved person gets a locked Unix account their server runs under. "
-                    "See docs/deploy.md.")
+        "hub", help=_("run the course for many people on one Linux server, with JupyterHub (as root)"),
+        description=_("JupyterHub with configurable-http-proxy, the records service and the course for every "
+                      "user. People sign up at /hub/signup and an administrator (--admin) approves them at "
+                      "/hub/authorize; each approved person gets a locked Unix account their server runs under. "
+                      "See docs/deploy.md."))
     hub.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="PORT",
-                     help=f"the port browsers use (default {DEFAULT_PORT})")
+                     help=_("the port browsers use (default 8000)"))
     hub.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
-                     help="the address to listen on (default 127.0.0.1: this computer only)")
+                     help=_("the address to listen on (default 127.0.0.1: this computer only)"))
     hub.add_argument("--records-url", metavar="URL",
-                     help="the records store (postgresql://... or sqlite:///path); default: SQLite in the hub's "
-                          "state folder, owned by the fmse-records account")
-    hub.add_argument("--config", type=Path, metavar="FILE", help="a JupyterHub config file loaded after the "
-                                                                "course's own (e.g. another authenticator)")
+                     help=_("the records store (postgresql://... or sqlite:///path); default: SQLite in the hub's "
+                            "state folder, owned by the fmse-records account"))
+    hub.add_argument("--config", type=Path, metavar="FILE",
+                     help=_("a JupyterHub config file loaded after the course's own (e.g. another authenticator)"))
     hub.add_argument("--admin", action="append", default=[], metavar="NAME",
-                     help="a hub user who may approve sign-ups and manage groups (repeat for more)")
-    hub.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+                     help=_("a hub user who may approve sign-ups and manage groups (repeat for more)"))
+    hub.add_argument("--no-browser", action="store_true", help=_("do not open a web browser"))
     hub.set_defaults(func=cmd_hub)
 
 
