@@ -22,8 +22,9 @@ def event(exercise="context-who-is-targeted", *, page="context", lang="en", choi
 
 
 @pytest.fixture
-def store(tmp_path):
-    with SQLiteStore(tmp_path / "records.sqlite3") as opened:
+def store(records_backend, tmp_path):
+    """An empty store on each backend (an SQLite file of the test's own, or a fresh PostgreSQL database)."""
+    with (open_store() if records_backend == "postgresql" else SQLiteStore(tmp_path / "records.sqlite3")) as opened:
         yield opened
 
 
@@ -82,6 +83,7 @@ def test_an_event_round_trips_and_workshop_records_are_kept_apart(store):
 ])
 def test_free_text_is_never_recorded(store, fields, named):
     learner = store.add_learner().learner_id
+    fields = dict(fields)  # the parameters are shared by both backends
     exercise = fields.pop("exercise", "context-who-is-targeted")
     with pytest.raises(RecordsError) as caught:
         store.record_event(learner, event(exercise, **fields))

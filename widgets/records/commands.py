@@ -113,7 +113,25 @@ def add_parser(sub) -> None:
                                    "still be read into a new records file, and say what was saved and lost. "
                                    "Close the course's pages first.")
 
-    actions.add_parser("path", help="print where the records file is")
+    actions.add_parser("path", help="print where the records are (a file, or a database without its password)")
+
+    migrate = actions.add_parser(
+        "migrate", help="create or update a shared PostgreSQL records database's tables",
+        description="Bring the records database to this version of the course: the one named by --url, else "
+                    "FMSE_RECORDS_URL, else records_url in the setting file. A PostgreSQL database is changed only "
+                    "by this command (back it up first: docs/deploy.md); an SQLite file is updated whenever it is "
+                    "opened. Running it twice changes nothing.")
+    migrate.add_argument("--url", metavar="URL", help="postgresql://user@host:port/dbname or a file path")
+
+    copy = actions.add_parser(
+        "copy", help="copy this computer's records into a shared store (no duplicates)",
+        description="Copy every learner, answer, completion and certificate from this computer's records (or "
+                    "--from) into the store at --to, and the public keys trusted here. Records already there are "
+                    "left as they are, so copying twice adds nothing. The store at --to must be migrated first "
+                    "(fmse-course records migrate --url URL).")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host:port/dbname or a path")
+    copy.add_argument("--from", dest="source", metavar="URL", help="where to copy from (default: this computer's "
+                                                                   "records)")
     records.set_defaults(func=run)
 
 
@@ -385,12 +403,52 @@ def cmd_repair(args) -> int:
 
 
 def cmd_path(args) -> int:
+    from .recorder import records_url
     from .sqlite import records_path
 
-    print(records_path())
+    url = records_url()
+    if url is None:
+        print(records_path())
+    else:
+        from .postgres import public_location
+
+        print(public_location(url) if "://" in url else url)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from .recorder import records_url, store_at
+    from .sqlite import records_path
+
+    target = args.url or records_url() or records_path()
+    with store_at(target, migrate=True) as store:
+        before = getattr(store, "migrated_from", None)
+        version = store.schema_version()
+        print(f"The records at {store.location} are at version {version}"
+              + (f" (were at {before})." if before is not None and before != version else " (nothing to change)."))
+    return 0
+
+
+def cmd_copy(args) -> int:
+    from .recorder import open_store, store_at
+
+    with (store_at(args.source) if args.source else open_store()) as source, store_at(args.to) as target:
+        if source.location == target.location:
+            raise RecordsError("invalid", detail=f"--to names the records being copied ({source.location})")
+        counts = target.merge(source.export())
+        keys = sum(target.trust_key(k.public_key, k.label) for k in source.trusted_keys())
+        print(f"Copied from {source.location} to {target.location}: {counts.learners} learner(s), "
+              f"{counts.events} answer(s), {counts.completions} module completion(s), {counts.certificates} "
+              f"certificate(s), {keys} trusted key(s); the rest were there already.")
+        if counts.skipped:
+            print(f"Left out {counts.skipped} record(s) of people deleted there, or older than a purge there.")
+        if counts.conflicts:
+            print(f"{len(counts.conflicts)} record(s) differ from the one with the same id there; the one there "
+                  f"was kept: {', '.join(counts.conflicts[:5])}")
     return 0
 
 
 ACTIONS = {"export": cmd_export, "import": cmd_import, "purge": cmd_purge, "delete": cmd_delete,
            "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "repair": cmd_repair,
-           "key": cmd_key, "trust-key": cmd_trust_key, "path": cmd_path}
+           "key": cmd_key, "trust-key": cmd_trust_key, "path": cmd_path,
+           "migrate": cmd_migrate, "copy": cmd_copy}

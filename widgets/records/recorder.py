@@ -21,11 +21,50 @@ log = logging.getLogger(__name__)
 Listener = Callable[[ExerciseEvent], None]
 
 
-def open_store(path=None) -> RecordStore:
-    """The records store: the SQLite file in the data folder (or at `path`)."""
+def records_url() -> str | None:
+    """Where the records are, if not in the data folder's SQLite file: FMSE_RECORDS_URL, or else `records_url` in
+    the setting file. None means the default (records.sqlite3 in the data folder)."""
+    url = os.environ.get("FMSE_RECORDS_URL", "").strip()
+    if url:
+        return url
+    from ..setting import SettingError, read_store_values
+
+    try:
+        return read_store_values().get("records_url") or None
+    except SettingError as exc:  # the page says what is wrong with the setting file; records stay on the laptop
+        log.warning("records_url in the setting file cannot be read: %s", exc)
+        return None
+
+
+def store_at(target, *, migrate: bool = False) -> RecordStore:
+    """The store at `target`: a path or sqlite:///path (an SQLite file), or postgresql://user@host:port/dbname.
+
+    `migrate` brings a PostgreSQL database to this version's schema (`fmse-course records migrate`); an SQLite
+    file always migrates when it is opened."""
+    text = str(target).strip()
+    if text.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore  # only here: a laptop's page kernel never loads the driver
+
+        return PostgresStore(text, migrate=migrate)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore(path)
+    if text.startswith("sqlite:///"):
+        return SQLiteStore(text[len("sqlite:///"):] or None)
+    if "://" in text or text.startswith("service:"):
+        raise RecordsError("invalid", detail=f"the records URL {text.split('@')[-1][:60]!r} is not one the course "
+                                             f"knows: use a file path, sqlite:///path or "
+                                             f"postgresql://user@host:port/dbname")
+    return SQLiteStore(text)
+
+
+def open_store(path=None) -> RecordStore:
+    """The records store: at `path` if given, else at records_url(), else the SQLite file in the data folder."""
+    target = path if path is not None else records_url()
+    if target is None:
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore()
+    return store_at(target)
 
 
 class StoreRecorder:

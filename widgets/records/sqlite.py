@@ -409,8 +409,7 @@ class SQLiteStore:
         counts = MergeCounts()
         with self._write() as db:
             # An import adds many records at once: the whole file is checked first, not only its structure.
-            if db.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
-                raise RecordsError("corrupt", path=self.path)
+            self._check_whole(db)
             deleted = dict(db.execute("SELECT learner_id, deleted_at FROM deletions").fetchall())
             purged = (db.execute("SELECT value FROM settings WHERE key = 'purged_before'").fetchone() or [""])[0]
 
@@ -468,6 +467,10 @@ class SQLiteStore:
                     counts.conflicts.append(cert.code)
         return counts
 
+    def _check_whole(self, db) -> None:
+        if db.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
+            raise RecordsError("corrupt", path=self.path)
+
     def purge(self, before: date) -> dict[str, int]:
         """Delete every record dated before `before` (and learners left with none, added before it)."""
         cutoff = day_start(before)
@@ -484,7 +487,7 @@ class SQLiteStore:
                 "AND learner_id NOT IN (SELECT learner_id FROM completions) "
                 "AND learner_id NOT IN (SELECT learner_id FROM certificates)", (cutoff,)).rowcount
             db.execute("INSERT INTO settings (key, value) VALUES ('purged_before', ?) "
-                       "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)", (cutoff,))
+                       "ON CONFLICT (key) DO UPDATE SET value = max(settings.value, excluded.value)", (cutoff,))
         return counts
 
     def delete_learner(self, learner_id: str) -> dict[str, int]:
