@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import psycopg
 import pytest
@@ -177,4 +178,55 @@ def test_a_lost_connection_says_not_saved_yet_in_the_pages_language(pg_url, monk
     assert "Not saved yet" in caught.value.message("en") and "Heb ei gadw eto" in caught.value.message("cy")
     with open_store() as store:  # the next open finds a working connection, not the dead one
         store.record_event(learner, answer())
+        assert len(store.events()) == 1
+
+
+def test_answers_are_held_while_the_store_cannot_be_reached_then_saved_once_in_order(pg_url):
+    from servers import free_port
+
+    from fmse_widgets.records.recorder import StoreRecorder
+
+    with store_at(pg_url) as store:
+        learner = store.add_learner().learner_id
+    where = {"url": f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"}  # nothing answers there
+    recorder = StoreRecorder(learner, store_factory=lambda: store_at(where["url"]), retry_seconds=0.2)
+    first = answer("context-who-is-targeted", "2026-03-10T10:00:00+00:00", lang="cy")
+    second = answer("context-what-staff-do", "2026-03-10T10:01:00+00:00")
+    saved = []
+    for event in (first, second):
+        with pytest.raises(RecordsError) as caught:
+            recorder.record(event)
+        assert caught.value.kind == "unreachable"
+        assert ("Heb ei gadw eto" if event is first else "Not saved yet") in str(caught.value)
+        recorder.when_saved(event, lambda e=event: saved.append(e.exercise_id))
+    assert len(recorder.pending) == 2 and saved == []
+    where["url"] = pg_url  # the server answers again: the retry saves both, oldest first
+    deadline = time.monotonic() + 10
+    while recorder.pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert recorder.pending == [] and saved == ["context-who-is-targeted", "context-what-staff-do"]
+    with store_at(pg_url) as store:
+        assert [e.exercise_id for e in store.events()] == ["context-who-is-targeted", "context-what-staff-do"]
+
+
+def test_an_answer_committed_just_before_the_connection_dropped_is_not_saved_twice(pg_url):
+    from fmse_widgets.records.recorder import StoreRecorder
+
+    class AckLost(PostgresStore):
+        """Commits the answer, then loses the connection before the page hears so (as a server restart can)."""
+
+        def record_event(self, *args, **kwargs):
+            super().record_event(*args, **kwargs)
+            raise RecordsError("unreachable", path=self.location, detail="connection lost")
+
+    with store_at(pg_url) as store:
+        learner = store.add_learner().learner_id
+    factories = [lambda: AckLost(pg_url), lambda: store_at(pg_url)]
+    recorder = StoreRecorder(learner, store_factory=lambda: factories[0](), retry_seconds=60)
+    with pytest.raises(RecordsError):
+        recorder.record(answer())
+    factories.pop(0)
+    recorder.flush()
+    assert recorder.pending == []
+    with store_at(pg_url) as store:
         assert len(store.events()) == 1

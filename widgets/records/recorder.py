@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Callable, Mapping
 
 from ..recording import ExerciseEvent, MemoryRecorder, set_recorder
 from . import identity as ident
 from .errors import RecordsError
-from .store import RecordStore, check_learner_id, check_workshop
+from .store import RecordStore, check_learner_id, check_workshop, new_id
 
 log = logging.getLogger(__name__)
 
@@ -67,29 +68,110 @@ def open_store(path=None) -> RecordStore:
     return store_at(target)
 
 
+RETRY_SECONDS = 5.0   # how often a page tries again to save answers held while the shared store cannot be reached
+
+
 class StoreRecorder:
-    """Records a learner's exercises in the store (fmse_widgets.recording's Recorder protocol)."""
+    """Records a learner's exercises in the store (fmse_widgets.recording's Recorder protocol).
+
+    While a shared store cannot be reached (RecordsError "unreachable": a lost connection, a restarting server),
+    answers are held here, in the page's kernel, in the order given, and tried again every RETRY_SECONDS and with
+    the next answer; the page says "not saved yet" until they are committed (`when_saved` lets it clear that). Each
+    held answer keeps the event id it was given first, so one whose commit went through just before the connection
+    dropped is not saved twice. Any other problem (a locked file, a bad value) is not held: the page says the answer
+    was not saved, as before."""
 
     def __init__(self, learner_id: str, *, workshop: str | None = None,
-                 store_factory: Callable[[], RecordStore] = open_store) -> None:
+                 store_factory: Callable[[], RecordStore] = open_store, retry_seconds: float = RETRY_SECONDS) -> None:
         self.learner_id = check_learner_id(learner_id)
         self.workshop = check_workshop(workshop)
         self.store_factory = store_factory
         self.listeners: list[Listener] = []
+        self.retry_seconds = retry_seconds
+        self.pending: list[tuple[str, ExerciseEvent, bool]] = []   # (event id, answer, tried before)
+        self._saved_callbacks: dict[str, list[Callable[[], None]]] = {}
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
 
     def record(self, event: ExerciseEvent) -> None:
+        with self._lock:
+            self.pending.append((new_id(), event, False))
+        self.flush(lang=event.lang)
+
+    def when_saved(self, event: ExerciseEvent, callback: Callable[[], None]) -> None:
+        """Call `callback` once `event`, held because the store could not be reached, is committed."""
+        with self._lock:
+            for event_id, held, _tried in self.pending:
+                if held is event:
+                    self._saved_callbacks.setdefault(event_id, []).append(callback)
+                    return
+        callback()  # saved already
+
+    def flush(self, lang: str | None = None) -> None:
+        """Save the held answers, oldest first; raises RecordsError (in `lang`) if one cannot be saved yet."""
+        saved: list[tuple[str, ExerciseEvent]] = []
         try:
-            store = self.store_factory()
-            try:
-                store.record_event(self.learner_id, event, workshop=self.workshop)
-                self._complete_module(store, event.page)
-            finally:
-                store.close()
+            with self._lock:
+                if not self.pending:
+                    return
+                try:
+                    store = self.store_factory()
+                except RecordsError as exc:
+                    if exc.kind != "unreachable":  # answers never tried are not held (see the class docstring)
+                        self.pending = [p for p in self.pending if p[2]]
+                    raise
+                try:
+                    while self.pending:
+                        event_id, event, tried = self.pending[0]
+                        try:
+                            self._save(store, event_id, event, tried)
+                        except RecordsError as exc:
+                            if exc.kind == "unreachable":
+                                self.pending[0] = (event_id, event, True)
+                            else:
+                                self.pending.pop(0)  # not held: the page says it was not saved, as before
+                            raise
+                        self.pending.pop(0)
+                        saved.append((event_id, event))
+                finally:
+                    store.close()
         except RecordsError as exc:
-            log.warning("recording %s for %s failed: %s", event.exercise_id, self.learner_id, exc)
-            raise exc.in_language(event.lang) from None
-        for listener in list(self.listeners):
-            listener(event)
+            log.warning("recording for %s failed (%d answer(s) held): %s", self.learner_id, len(self.pending), exc)
+            if exc.kind == "unreachable":
+                self._retry_later()
+            raise exc.in_language(lang or "en") from None
+        finally:
+            self._announce(saved)
+
+    def _save(self, store: RecordStore, event_id: str, event: ExerciseEvent, tried: bool) -> None:
+        if not (tried and any(e.event_id == event_id for e in store.events(learner_id=self.learner_id))):
+            store.record_event(self.learner_id, event, workshop=self.workshop, event_id=event_id)
+        self._complete_module(store, event.page)
+
+    def _announce(self, saved: list[tuple[str, ExerciseEvent]]) -> None:
+        for event_id, event in saved:
+            with self._lock:
+                callbacks = self._saved_callbacks.pop(event_id, [])
+            for callback in callbacks:
+                callback()
+            for listener in list(self.listeners):
+                listener(event)
+
+    def _retry_later(self) -> None:
+        with self._lock:
+            if self._timer is not None and self._timer.is_alive():
+                return
+            self._timer = threading.Timer(self.retry_seconds, self._retry)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _retry(self) -> None:
+        try:
+            self.flush()
+        except RecordsError:
+            pass  # flush logged it and, while the store cannot be reached, asked for another try
+        except Exception:  # noqa: BLE001 - a listener's failure must not stop the retries
+            log.exception("saving held answers for %s failed", self.learner_id)
 
     def _complete_module(self, store: RecordStore, page: str) -> None:
         """Record the module's completion once it is complete by the course's definition (records.progress)."""
