@@ -58,8 +58,10 @@ class Cluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
-        subprocess.run(_as_owner([str(self.bin / args[0]), *args[1:]]), check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, cwd="/")
+        done = subprocess.run(_as_owner([str(self.bin / args[0]), *args[1:]]), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, cwd="/")
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
 
     def start(self) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -166,6 +166,8 @@ class StoreRecorder:
             self._timer.start()
 
     def _retry(self) -> None:
+        with self._lock:
+            self._timer = None  # this try is running: a failure asks for the next one
         try:
             self.flush()
         except RecordsError:
