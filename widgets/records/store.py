@@ -82,6 +82,15 @@ class Certificate:
 
 
 @dataclass(frozen=True, slots=True)
+class EducationSetting:
+    """A school or other education setting: an id (lowercase letters, digits, hyphens) and a name in each language."""
+
+    setting_id: str
+    name_en: str
+    name_cy: str
+
+
+@dataclass(frozen=True, slots=True)
 class RoomState:
     """Where a workshop room is: the question on every screen (-1 before the first) and whether its answer shows."""
 
@@ -292,6 +301,24 @@ def checked_event(learner_id: str, event: ExerciseEvent, workshop: str | None,
         choices=choices, score=float(event.score), passed=event.passed,
         started_at=check_time(event.started_at, "started_at"),
         finished_at=check_time(event.finished_at, "finished_at"))
+
+
+SETTING_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def check_setting_id(value: object) -> str:
+    if not isinstance(value, str) or not SETTING_ID.match(value):
+        raise RecordsError("invalid", detail=f"setting id {str(value)[:40]!r} must be 1-40 lowercase letters, digits "
+                                             f"and hyphens, e.g. ysgol-y-bryn")
+    return value
+
+
+def check_setting_name(value: object) -> str:
+    name = (" ".join(visible_text(unicodedata.normalize("NFC", value)).split())
+            if isinstance(value, str) and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value) else "")
+    if not 1 <= len(name) <= 120:
+        raise RecordsError("invalid", detail="a setting's name is 1-120 characters, in English and in Welsh")
+    return name
 
 
 def check_event_id(value: object) -> str:
