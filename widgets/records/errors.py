@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..i18n import translator
 
 KINDS = ("locked", "read-only", "missing", "corrupt", "full", "newer", "foreign", "invalid", "failed", "schema",
-         "unreachable")
+         "unreachable", "forbidden")
 
 
 def _templates(lang: str) -> dict[str, str]:
@@ -43,6 +43,7 @@ def _templates(lang: str) -> dict[str, str]:
         "unreachable": tr.gettext(
             "Not saved yet: the shared learning records database cannot be reached ({path}). This page keeps your "
             "answer and tries again; everything saved before is safe. {detail}"),
+        "forbidden": tr.gettext("Your role in the learning records does not allow this: {detail}."),
         "invalid": tr.gettext("This could not be recorded: {detail}"),
         "failed": tr.gettext("The learning records could not be saved ({path}): {detail}"),
     }
