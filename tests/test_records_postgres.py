@@ -129,10 +129,12 @@ def test_copy_moves_a_laptops_records_into_the_shared_store_and_twice_adds_nothi
         laptop.record_completion(alys, "context", completed_at="2026-03-11T10:00:00+00:00")
         laptop.trust_key("a" * 64, "Bryn's laptop")
         expected = laptop.export()
-    assert main(["records", "copy", "--to", pg_url]) == 0
+    assert main(["records", "copy", "--to", pg_url]) == 1  # which setting? not asked without a terminal
+    assert "--setting ID" in capsys.readouterr().err
+    assert main(["records", "copy", "--to", pg_url, "--setting", "ysgol-y-bryn", "--name-en", "Ysgol y Bryn"]) == 0
     out = capsys.readouterr().out
     assert "1 learner(s), 2 answer(s), 1 module completion(s), 0 certificate(s), 1 trusted key(s)" in out
-    assert main(["records", "copy", "--to", pg_url]) == 0
+    assert main(["records", "copy", "--to", pg_url]) == 0  # the setting id is in the setting file now
     assert "0 learner(s), 0 answer(s), 0 module completion(s), 0 certificate(s), 0 trusted key(s)" in \
         capsys.readouterr().out
     with store_at(pg_url) as shared:
@@ -140,7 +142,27 @@ def test_copy_moves_a_laptops_records_into_the_shared_store_and_twice_adds_nothi
         assert copied.learners == expected.learners and copied.events == expected.events
         assert copied.completions == expected.completions
         assert [k.public_key for k in shared.trusted_keys()] == ["a" * 64]
+        assert shared.setting_of(alys) == "ysgol-y-bryn"
+        assert [(s.setting_id, s.name_en, s.name_cy) for s in shared.education_settings()] == [
+            ("ysgol-y-bryn", "Ysgol y Bryn", "Ysgol y Bryn")]
     assert count(pg_url, "events") == 2
+
+
+def test_migrate_on_a_laptop_assigns_its_records_to_the_setting(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "laptop"))
+    monkeypatch.delenv("FMSE_RECORDS_URL", raising=False)
+    with open_store() as laptop:
+        alys = laptop.add_learner("Alys").learner_id
+    assert main(["records", "migrate"]) == 1 and "--setting ID" in capsys.readouterr().err
+    assert main(["records", "migrate", "--setting", "Not An Id"]) == 1  # named and refused, nothing changed
+    assert "lowercase letters" in capsys.readouterr().err
+    assert main(["records", "migrate", "--setting", "ysgol-y-bryn", "--name-en", "Bryn School",
+                 "--name-cy", "Ysgol y Bryn"]) == 0
+    assert "1 learner(s) without a setting assigned" in capsys.readouterr().out
+    with open_store() as laptop:
+        assert laptop.setting_of(alys) == "ysgol-y-bryn"
+        assert laptop.education_settings()[0].name_cy == "Ysgol y Bryn"
+    assert "setting_id: ysgol-y-bryn" in (tmp_path / "laptop" / "setting.yaml").read_text(encoding="utf-8")
 
 
 def test_copy_to_a_database_not_yet_migrated_is_refused_naming_migrate(empty_url, tmp_path, monkeypatch, capsys):

@@ -122,6 +122,7 @@ def add_parser(sub) -> None:
                     "by this command (back it up first: docs/deploy.md); an SQLite file is updated whenever it is "
                     "opened. Running it twice changes nothing.")
     migrate.add_argument("--url", metavar="URL", help="postgresql://user@host:port/dbname or a file path")
+    _setting_options(migrate)
 
     copy = actions.add_parser(
         "copy", help="copy this computer's records into a shared store (no duplicates)",
@@ -132,6 +133,7 @@ def add_parser(sub) -> None:
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host:port/dbname or a path")
     copy.add_argument("--from", dest="source", metavar="URL", help="where to copy from (default: this computer's "
                                                                    "records)")
+    _setting_options(copy)
     records.set_defaults(func=run)
 
 
@@ -416,6 +418,39 @@ def cmd_path(args) -> int:
     return 0
 
 
+def _setting_options(parser) -> None:
+    parser.add_argument("--setting", metavar="ID", help="the setting these records belong to, e.g. ysgol-y-bryn "
+                                                        "(default: setting_id in the setting file; asked for if "
+                                                        "neither); records without a setting are assigned to it")
+    parser.add_argument("--name-en", metavar="NAME", help="the setting's name in English (default: its name in "
+                                                          "the setting file)")
+    parser.add_argument("--name-cy", metavar="NAME", help="the setting's name in Welsh (default: as in English)")
+
+
+def _setting(args) -> tuple[str, str, str]:
+    """The setting id and names for migrate/copy: --setting, the setting file, or asked for at the terminal.
+    The id is saved in the setting file, so the next run (and the pages) know it."""
+    from ..setting import SETTING_ID, read_values, save_values
+
+    values = read_values()
+    setting_id = args.setting or values.get("setting_id")
+    while not setting_id:
+        if not sys.stdin.isatty():
+            raise RecordsError("invalid", detail="these records have no setting yet: give it with --setting ID "
+                                                 "(e.g. --setting ysgol-y-bryn)")
+        answer = input("Which setting do these records belong to? An id of lowercase letters, digits and "
+                       "hyphens, e.g. ysgol-y-bryn: ").strip()
+        setting_id = answer if SETTING_ID.match(answer) else None
+    from .store import check_setting_id
+
+    check_setting_id(setting_id)
+    name_en = args.name_en or values.get("name") or setting_id
+    name_cy = args.name_cy or name_en
+    if values.get("setting_id") != setting_id:
+        save_values({"setting_id": setting_id})
+    return setting_id, name_en, name_cy
+
+
 def cmd_migrate(args) -> int:
     from .recorder import records_url, store_at
     from .sqlite import records_path
@@ -426,6 +461,12 @@ def cmd_migrate(args) -> int:
         version = store.schema_version()
         print(f"The records at {store.location} are at version {version}"
               + (f" (were at {before})." if before is not None and before != version else " (nothing to change)."))
+        if store.learners() or args.setting:
+            setting_id, name_en, name_cy = _setting(args)
+            if setting_id not in {s.setting_id for s in store.education_settings()} or args.name_en or args.name_cy:
+                store.add_setting(setting_id, name_en, name_cy)
+            assigned = store.assign_setting(setting_id)
+            print(f"Setting {setting_id}: {assigned} learner(s) without a setting assigned to it.")
     return 0
 
 
@@ -435,8 +476,14 @@ def cmd_copy(args) -> int:
     with (store_at(args.source) if args.source else open_store()) as source, store_at(args.to) as target:
         if source.location == target.location:
             raise RecordsError("invalid", detail=f"--to names the records being copied ({source.location})")
-        counts = target.merge(source.export())
+        setting_id, name_en, name_cy = _setting(args)
+        if setting_id not in {s.setting_id for s in target.education_settings()} or args.name_en or args.name_cy:
+            target.add_setting(setting_id, name_en, name_cy)
+        bundle = source.export()
+        counts = target.merge(bundle)
         keys = sum(target.trust_key(k.public_key, k.label) for k in source.trusted_keys())
+        target.assign_setting(setting_id, [x.learner_id for x in bundle.learners
+                                           if target.setting_of(x.learner_id) == ""])
         print(f"Copied from {source.location} to {target.location}: {counts.learners} learner(s), "
               f"{counts.events} answer(s), {counts.completions} module completion(s), {counts.certificates} "
               f"certificate(s), {keys} trusted key(s); the rest were there already.")
