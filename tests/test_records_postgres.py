@@ -252,3 +252,25 @@ def test_an_answer_committed_just_before_the_connection_dropped_is_not_saved_twi
     assert recorder.pending == []
     with store_at(pg_url) as store:
         assert len(store.events()) == 1
+
+
+def test_certificates_on_a_shared_store_are_signed_with_the_deployments_key_and_verify_on_every_server(
+        pg_url, tmp_path, monkeypatch):
+    from fmse_widgets.records import certificate as cert
+    from fmse_widgets.records import signing
+    from test_certificate import NAME, RULE, earn
+
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "server-a"))  # one course server of the deployment ...
+    with store_at(pg_url) as store:
+        learner = store.add_learner(NAME).learner_id
+        earn(store, learner)
+        issued = cert.issue(store, learner, rule=RULE)
+        deployment = signing.public_bytes(signing.store_private_key(store)).hex()
+    assert issued.certificate.public_key == deployment
+    assert not (tmp_path / "server-a" / "signing.key").exists()  # not a per-folder key
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "server-b"))  # ... and another, with a data folder of its own
+    with store_at(pg_url) as store:
+        assert cert.verify(store, issued.code).status == "genuine"
+        assert cert.issue(store, learner, rule=RULE).code == issued.code  # the same key: the same certificate
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM settings WHERE key = 'deployment_signing_key'").fetchone()[0] == 1

@@ -211,6 +211,22 @@ class PostgresStore(SQLiteStore):
         except psycopg.Error as exc:
             raise classify(exc, self.location) from None
 
+    def deployment_key(self, *, create: bool = True) -> str | None:
+        """The deployment's certificate signing key (an Ed25519 private key, 64 hex), held in the store so every
+        course server of the deployment signs and verifies alike; made on first use. Whoever can read the
+        database can read it: keep the URL in a service (docs/deploy.md)."""
+        key = "deployment_signing_key"
+        found = self._read(lambda db: db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone())
+        if found or not create:
+            return found[0] if found else None
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+        raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
+        with self._write() as db:  # two servers making one at once: the first kept, both read it back
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (key, raw))
+        return self.deployment_key(create=False)
+
     def _check_whole(self, db) -> None:
         """PostgreSQL checks its pages itself (and reports damage as an error): nothing to do before a merge."""
 
