@@ -121,8 +121,9 @@ class ScopedStore:
         self.store.record_certificate(certificate)
 
     def _each(self, learner_id: str | None, read) -> list:
-        people = [learner_id] if learner_id is not None else [p.learner_id for p in self._people()]
-        return [item for person in people if self._visible(person) for item in read(person)]
+        if learner_id is not None:
+            return read(learner_id) if self._visible(learner_id) else []
+        return [item for person in self._people() for item in read(person.learner_id)]
 
     def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]:
         found = self._each(learner_id, lambda x: self.store.events(learner_id=x, include_workshops=include_workshops))
