@@ -93,7 +93,7 @@ def test_the_wheel_holds_the_whole_course_and_no_tests(wheel):
     assert inside["fmse_widgets/data/"] == course_files("data")
     for folder in ("exercises", "text", "cases", "source", "language"):
         assert any(n.startswith(folder + "/") for n in inside["fmse_widgets/data/"]), folder
-    for name in ("services.yaml", "letter.yaml", "workshop.yaml", "glossary.yaml", "cases/sample.csv"):
+    for name in ("services.yaml", "letter.yaml", "workshop.yaml", "termbase.yaml", "cases/sample.csv"):
         assert name in inside["fmse_widgets/data/"], name
     assert inside["fmse_widgets/locale/"] == {"fmse.pot", "cy/LC_MESSAGES/fmse.po"}
     assert inside["fmse_widgets/jupyter/"] == course_files("widgets/jupyter")

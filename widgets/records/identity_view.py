@@ -51,7 +51,7 @@ class IdentityView(w.VBox):
         self.lang, self.remember, self.store_factory, self.workshop = lang, remember, store_factory, workshop
         self.tr = tr = translator(lang)
         self.add_class("fmse-identity")
-        self.note = w.HTML(f'<p class="fmse-privacy-note">{escape(privacy_note(lang))}</p>')
+        self.note = w.HTML(f'<p class="fmse-privacy-note" lang="{lang}">{escape(privacy_note(lang))}</p>')
         self.name_box = w.Text(value="", description=tr.gettext("Your name"),
                                placeholder=tr.gettext("optional: as it should appear on a certificate"),
                                continuous_update=False, layout=w.Layout(width="auto"))
