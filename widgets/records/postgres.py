@@ -14,6 +14,7 @@ course refuses, naming that command, to use a database older or newer than it kn
 """
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from contextlib import contextmanager
@@ -32,6 +33,16 @@ IDLE_KEPT = 4               # open connections a process keeps for the next open
 
 _IDLE: dict[str, list[psycopg.Connection]] = {}
 _IDLE_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_idle() -> None:
+    """Close the kept connections when the process ends, so the server sees a clean goodbye."""
+    with _IDLE_LOCK:
+        for conns in _IDLE.values():
+            for conn in conns:
+                conn.close()
+        _IDLE.clear()
 
 
 def public_location(url: str) -> str:
