@@ -140,9 +140,14 @@ class ServiceStore:
     def trusted_keys(self) -> list:
         return self._call("trusted_keys")
 
-    def summary(self) -> dict:
-        """Counts per setting and module (la-lead: every setting; dsp: their own)."""
-        return self._call("summary")
+    def summary(self) -> list[tuple[str, str, int]]:
+        """Counts per setting and module (la-lead: every setting; dsp: their own), in the store interface's
+        shape: (setting id, page, learners who completed it), page '' giving the setting's number of staff."""
+        rows: list[tuple[str, str, int]] = []
+        for setting, counts in sorted(self._call("summary").items()):
+            rows.append((setting, "", int(counts.get("staff", 0))))
+            rows.extend((setting, page, int(n)) for page, n in sorted(counts.items()) if page != "staff")
+        return rows
 
     # Not through the hub: an administrator does these on the server with `fmse-course records`.
     def _not_here(self, *args, **kwargs):
@@ -150,6 +155,8 @@ class ServiceStore:
 
     merge = purge = delete_learner = open_workshop = room = set_room = join_workshop = _not_here
     participants = workshop_events = trust_key = untrust_key = _not_here
+    # Settings come from the hub's groups (fmse-setting-<id>), not from the user's server.
+    add_setting = education_settings = assign_setting = setting_of = setting_learners = schema_version = _not_here
 
     def close(self) -> None:
         return None

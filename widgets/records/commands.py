@@ -6,6 +6,8 @@ terminal's language (widgets/cli_lang.py), through the catalogue; modules are na
 """
 from __future__ import annotations
 
+from contextlib import closing
+
 import argparse
 import sys
 from datetime import date
@@ -550,7 +552,7 @@ def cmd_migrate(args) -> int:
     from .sqlite import records_path
 
     target = args.url or records_url() or records_path()
-    with store_at(target, migrate=True) as store:
+    with closing(store_at(target, migrate=True)) as store:
         before = getattr(store, "migrated_from", None)
         version = store.schema_version()
         tr = _tr(args)
@@ -571,7 +573,7 @@ def cmd_migrate(args) -> int:
 def cmd_copy(args) -> int:
     from .recorder import open_store, store_at
 
-    with (store_at(args.source) if args.source else open_store()) as source, store_at(args.to) as target:
+    with closing(store_at(args.source) if args.source else open_store()) as source, closing(store_at(args.to)) as target:
         if source.location == target.location:
             raise RecordsError("invalid", detail=f"--to names the records being copied ({source.location})")
         setting_id, name_en, name_cy = _setting(args)

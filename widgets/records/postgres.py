@@ -81,7 +81,7 @@ class _Connection:
         self.conn = conn
 
     def execute(self, sql: str, args: tuple = ()):
-        return self.conn.execute(_translate(sql), args)  # type: ignore[arg-type]
+        return self.conn.execute(_translate(sql), args)
 
     @property
     def in_transaction(self) -> bool:
@@ -121,7 +121,7 @@ class PostgresStore(SQLiteStore):
         self._conn = self._take()
         self._db = _Connection(self._conn)  # type: ignore[assignment]
         try:
-            found = self._version(self._db)  # type: ignore[arg-type]
+            found = self._version(self._db)
             self.migrated_from = found
             if migrate:
                 self.migrated_from, _ = self.migrate()
@@ -197,7 +197,7 @@ class PostgresStore(SQLiteStore):
                                  "applied_at TEXT NOT NULL)")
                 for version in range(found + 1, LATEST + 1):
                     for statement in _statements(MIGRATIONS[version]):
-                        conn.execute(_ddl(statement))  # type: ignore[arg-type]
+                        conn.execute(_ddl(statement))
                     conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)",
                                  (version, utc_now()))
         except psycopg.Error as exc:
@@ -207,7 +207,7 @@ class PostgresStore(SQLiteStore):
     # ---- transactions -------------------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator:  # type: ignore[override]
+    def _write(self) -> Iterator:
         try:
             with self._conn.transaction():
                 yield self._db

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Iterable, NoReturn
 
 from ..recording import ExerciseEvent
 from .errors import RecordsError
@@ -82,7 +82,7 @@ class ScopedStore:
             return self.store.setting_learners(self.who.setting_id)
         return []
 
-    def _forbidden(self, what: str):
+    def _forbidden(self, what: str) -> NoReturn:
         raise RecordsError("forbidden", detail=what)
 
     # ---- learners -----------------------------------------------------------------------------------------
