@@ -72,6 +72,7 @@ def reviewed_services():
 
 # --- the Word document keeps the setting's name and the Welsh letters ŵ and ŷ, in every language choice ---
 
+@pytest.mark.upstream  # python-docx internals (paragraph._p, run._r): docs/decisions.md
 @pytest.mark.parametrize("choice", CHOICES)
 def test_docx_round_trip_keeps_the_setting_name_and_welsh_letters(setting, choice):
     letter = compose(choice, DAY)

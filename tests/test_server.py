@@ -7,6 +7,8 @@ import pytest
 
 from servers import fetch
 
+pytestmark = pytest.mark.upstream  # Voilà / jupyter_server internals: docs/decisions.md
+
 EXTERNAL_ASSET = re.compile(
     r"""<(?:link|script|img|iframe|source)\b[^>]*\b(?:href|src)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1)""", re.I)
 PAGES = {"index.ipynb": "cy", "en/01-context.ipynb": "en", "cy/01-cyd-destun.ipynb": "cy"}

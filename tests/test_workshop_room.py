@@ -312,6 +312,7 @@ def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widge
     asyncio.run(scenario())
 
 
+@pytest.mark.upstream
 def test_a_poll_started_in_a_kernel_cell_keeps_running_after_the_cell_and_a_rerun_replaces_it():
     """In a real ipykernel (as Voilà runs a page's cells): the task goes on after the cell has finished, runs on
     the kernel's main thread, and running the cell again leaves one poll running."""
@@ -430,6 +431,7 @@ def test_a_store_problem_on_the_trainers_page_is_shown_not_swallowed(store, tmp_
 
 # ---- the gate's decisions ----------------------------------------------------------------------------------------
 
+@pytest.mark.upstream
 def test_the_preheat_callback_is_taken_only_from_this_computer(monkeypatch):
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.static_file_handler import MultiStaticFileHandler
@@ -499,6 +501,7 @@ def _workshop_app(extra_routes=()):
     return app
 
 
+@pytest.mark.upstream
 def test_every_route_of_the_workshop_is_classified_by_its_class():
     from fmse_widgets.workshop.gate import handler_kinds
 
