@@ -14,6 +14,8 @@ import pytest
 from fmse_widgets.check import SAY, page_problem, run
 from fmse_widgets.cli import main
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "cy")
 

@@ -303,6 +303,7 @@ def notebook_code(path: Path) -> str:
 
 @pytest.mark.parametrize("path", ["en/dashboard.ipynb", "cy/dangosfwrdd.ipynb",
                                   "en/08-understanding-the-data.ipynb"])
+@pytest.mark.slow  # a process of its own
 def test_pages_import_only_what_they_use(path, tmp_path):
     code = notebook_code(ROOT / "notebooks" / path)
     probe = ("import sys\n" + code + "\nheavy = sorted(m for m in sys.modules if m.split('.')[0] in "

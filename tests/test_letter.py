@@ -356,6 +356,7 @@ def test_posts_use_the_services_file_and_pass_the_victim_blaming_check():
     assert problems == []
 
 
+@pytest.mark.slow  # a process of its own
 def test_composing_and_exporting_need_no_widgets():
     """compose.py and export.py are the builder's logic: usable from a script or a test without ipywidgets."""
     import subprocess

@@ -72,6 +72,7 @@ def still_there(path: Path, learner: str, event_id: str) -> bool:
             event_id] and store.learner(learner).name == "Gwenllïan Ŵ"
 
 
+@pytest.mark.slow  # a process of its own
 def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(tmp_path):
     path = tmp_path / "records.sqlite3"
     with SQLiteStore(path) as store:
@@ -89,6 +90,7 @@ def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(tmp_path):
         assert store.integrity_check() == ["ok"]
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_writer_killed_mid_write_leaves_a_sound_file_with_every_committed_record(tmp_path):
     path = tmp_path / "records.sqlite3"
     with SQLiteStore(path) as store:

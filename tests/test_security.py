@@ -32,6 +32,8 @@ from fmse_widgets.records.recorder import open_store
 from servers import CourseServer, close_websocket, fetch, run_async
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 LEAKS = ("Traceback", 'File "', "site-packages", "ExecutionError", "CellExecutionError")
 # Jupyter prefixes a stock server would route; this one must not serve files through any of them either.
@@ -40,6 +42,7 @@ UNROUTED = ["/static/", "/files/", "/nbextensions/", "/api/contents/", "/voila/n
 HANDLERS_SCRIPT = """
 import json
 from fmse_widgets.server import CourseVoila, use_course_template, voila_argv
+
 use_course_template()
 app = CourseVoila()
 app.initialize(argv=voila_argv(8, cull_idle=600, cull_interval=60, open_browser=False))

@@ -7,7 +7,7 @@ import pytest
 
 from servers import fetch
 
-pytestmark = pytest.mark.upstream  # Voilà / jupyter_server internals: docs/decisions.md
+pytestmark = [pytest.mark.slow, pytest.mark.upstream]  # a real server; upstream internals (docs/decisions.md)
 
 EXTERNAL_ASSET = re.compile(
     r"""<(?:link|script|img|iframe|source)\b[^>]*\b(?:href|src)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1)""", re.I)

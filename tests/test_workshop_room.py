@@ -312,6 +312,7 @@ def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widge
     asyncio.run(scenario())
 
 
+@pytest.mark.slow  # a process of its own
 @pytest.mark.upstream
 def test_a_poll_started_in_a_kernel_cell_keeps_running_after_the_cell_and_a_rerun_replaces_it():
     """In a real ipykernel (as Voilà runs a page's cells): the task goes on after the cell has finished, runs on
@@ -475,6 +476,7 @@ def test_pools_are_sized_from_the_participants_for_the_room_page_only():
     assert config.VoilaKernelManager.kernel_pools_config["default"] == {"pool_size": 0}
 
 
+@pytest.mark.slow  # a process of its own
 @pytest.mark.parametrize("module", ["fmse_widgets.workshop.participant", "fmse_widgets.workshop.trainer"])
 def test_workshop_pages_import_no_pandas(module):
     code = (f"import sys, fmse_widgets, fmse_widgets.course_page, {module}; "

@@ -22,6 +22,8 @@ from fmse_widgets.workshop.gate import MAX_FAILURES
 from servers import WorkshopServer, close_websocket, fetch, run_async
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 MODULE = "/voila/render/en/01-context.ipynb"
 ROOM = "/voila/render/en/workshop.ipynb"
 TRAINER = "/voila/render/en/workshop-results.ipynb"
