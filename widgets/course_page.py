@@ -9,13 +9,15 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from .languages import LANGS
+
 
 class CoursePage:
     def __init__(self, page: str, lang: str, *, start: Callable | None = None):
         from .records import start_records
 
         self.page, self.lang = page, lang
-        self.identity, self.recorder = (start or start_records)()
+        self.identity, self.recorder = (start or start_records)()  # type: ignore[var-annotated]
 
     @property
     def learner_id(self) -> str | None:
@@ -63,7 +65,7 @@ def wait_for_visitor() -> None:
 
 
 def start_page(page: str, lang: str) -> CoursePage:
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     wait_for_visitor()
     return CoursePage(page, lang)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from ..languages import LANGS
 
 MAX_LISTED = 10
 
@@ -79,7 +80,7 @@ def _known_labels() -> dict[str, dict[str, str]]:
     for column in s.COLUMNS:
         if column.kind == "category":
             found[column.name] = {value_label(column.name, v, lang).lower(): v
-                                  for v in column.values for lang in ("en", "cy")}
+                                  for v in column.values for lang in LANGS}
     return found
 
 
@@ -217,7 +218,9 @@ class _Checker:
 
     @staticmethod
     def _int_ok(column: s.Column, value: str) -> bool:
-        return bool(re.fullmatch(r"-?\d{1,9}", value)) and column.minimum <= int(value) <= column.maximum
+        low, high = column.minimum, column.maximum  # set on every int column (schema.py)
+        return (bool(re.fullmatch(r"-?\d{1,9}", value)) and low is not None and high is not None
+                and low <= int(value) <= high)
 
     def check_month(self, column: s.Column) -> None:
         codes, categories = self.categories(column.name)
@@ -302,6 +305,7 @@ def load_cases(path: Path | str) -> pd.DataFrame:
     if frame.empty:
         raise CaseDataError(path, ["the file has a header but no rows"])
     ids = _Checker(path, frame).run()
+    assert ids is not None  # run() raises CaseDataError whenever the ids could not be read
     typed = _typed(frame, ids)
     del frame
     if len(typed) >= 100_000:

@@ -9,12 +9,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 import ipywidgets as w
 from IPython.display import HTML
 
 from ..content.services import Service
 from ..i18n import translator
+from ..languages import LANGS
 from ..setting import Setting, load_setting
 from .compose import Letter, compose, compose_posts, format_date
 from .data import LetterText
@@ -50,10 +52,10 @@ class LetterBuilder(w.VBox):
                  settings: Callable[[str], Setting] = load_setting, text: LetterText | None = None,
                  known: dict[str, Service] | None = None, **kwargs):
         super().__init__(**kwargs)
-        if lang not in ("en", "cy"):
+        if lang not in LANGS:
             raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
         self.lang, self.tr, self.settings = lang, translator(lang), settings
-        self._compose_options = {"settings": settings, "text": text, "known": known}
+        self._compose_options: dict[str, Any] = {"settings": settings, "text": text, "known": known}
         self.letter: Letter | None = None
         tr = self.tr
         self.date_picker = w.DatePicker(description=tr.gettext("Date of the letter"), value=today or dt.date.today(),

@@ -8,7 +8,6 @@ has joined, always as plain text.
 """
 from __future__ import annotations
 
-import base64
 import os
 from html import escape
 
@@ -184,7 +183,7 @@ class TrainerView(w.VBox):
         join = escape(before) + url_html(shown or "…") + escape(after)
         qr = qr_image(self.join_url, self.lang) if self.join_url else ""
         return (f'<div class="fmse-room-join"><p class="fmse-room-join-url">{join}</p>'
-                f'<p class="fmse-room-code">{escape(self.code)}</p>{qr}</div>')
+                f'<p class="fmse-room-code">{escape(self.code or "")}</p>{qr}</div>')
 
     def _draw(self, state, people, current, events) -> None:
         tr, lang = self.tr, self.lang
