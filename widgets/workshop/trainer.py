@@ -93,7 +93,7 @@ class TrainerView(w.VBox):
         self.stores = KeptStore(store_factory)
         self.questions = questions()
         self.state = None
-        self._seen = None  # what the page was last drawn from: nothing is redrawn while the room is the same
+        self._seen: tuple | None = None  # what the page was last drawn from: nothing is redrawn while the room is the same
         tr = self.tr
         self.join = w.HTML(value="")
         self.joined = w.HTML(value="")
