@@ -43,7 +43,7 @@ class CourseServer:
              *extra], stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self._wait()
 
-    def _wait(self, timeout: float = 90) -> None:
+    def _wait(self, timeout: float = 180) -> None:  # a start takes seconds; minutes on a machine others share
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -58,7 +58,8 @@ class CourseServer:
         raise RuntimeError(f"the course server did not answer within {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:  # stop() closes it; the log is still there to read
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:

@@ -91,6 +91,7 @@ def sound(store) -> bool:
     return store.integrity_check() == ["ok"]
 
 
+@pytest.mark.slow  # a process of its own
 def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(target):
     path = target
     with opened(path) as store:
@@ -108,6 +109,7 @@ def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(target):
         assert sound(store)
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_writer_killed_mid_write_leaves_a_sound_file_with_every_committed_record(target):
     path = target
     with opened(path) as store:

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 from fmse_widgets.course import pages
+
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
 
 ROOT = Path(__file__).resolve().parents[1]
 

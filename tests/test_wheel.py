@@ -34,6 +34,8 @@ from packaging.requirements import Requirement
 
 from servers import fetch, free_port
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 FULL_INSTALL = os.environ.get("FMSE_WHEEL_TEST_INSTALL") == "full"
 NOT_IN_THE_WHEEL = (".git", ".venv", "node_modules", "build", "dist", "test-artifacts", "__pycache__",

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,6 +23,12 @@ def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
                           capture_output=True, text=True, timeout=900)
     assert "Workshop benchmark: 3 participants" in done.stdout, done.stdout + done.stderr
     result = json.loads(figures.read_text())
+    # The exit status says whether every target was met; only the timing target may be missed here, on a machine
+    # other work shares (the test's run is tiny: its timings are not the benchmark's figures).
+    missed = sorted(name for name, met in result["targets_met"].items() if not met)
+    assert done.returncode == (1 if missed else 0), (done.returncode, missed, done.stderr[-3000:])
+    assert set(missed) <= {"p95 <= 3x alone"}, (missed, done.stdout)
+    assert result["course"]["failed"] == 0, done.stdout  # no participant hung, whatever the timings
     for server in ("course", "stock_voila"):
         for key in ("alone_s", "p50_s", "p95_s", "peak_mib"):
             assert result[server][key] > 0, (server, key)

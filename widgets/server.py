@@ -21,6 +21,7 @@ import os
 import webbrowser
 
 import tornado.web
+from jupyter_server.auth.logout import LogoutHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
@@ -107,6 +108,9 @@ REPLACED: dict[type, type | None] = {
     KernelHandler: OwnedKernelHandler,
     VoilaKernelWebsocketHandler: OwnedKernelWebsocketHandler,
     VoilaShutdownKernelHandler: OwnedShutdownHandler,
+    # The course has no sign-in, so nothing to sign out of; jupyter_server's page for it needs a template Voilà
+    # does not have (a GET answered 500).
+    LogoutHandler: None,
 }
 
 
