@@ -63,7 +63,8 @@ def configurable_classes() -> dict[str, type[Configurable]]:
     from oauthenticator.generic import GenericOAuthenticator
 
     found: dict[str, type[Configurable]] = {}
-    for cls in [JupyterHub, *JupyterHub.classes, KubeSpawner, AzureAdOAuthenticator, GenericOAuthenticator]:
+    hub_classes = JupyterHub.class_traits()["classes"].default()  # the classes `jupyterhub --help-all` lists
+    for cls in [JupyterHub, *hub_classes, KubeSpawner, AzureAdOAuthenticator, GenericOAuthenticator]:
         for parent in cls.mro():
             if isinstance(parent, type) and issubclass(parent, Configurable):
                 found.setdefault(parent.__name__, parent)
