@@ -31,10 +31,14 @@ config = single_user_config()
 # default URL finds the landing page; JupyterLab works on a writable copy (fmse_widgets.paths).
 config["ServerApp"]["root_dir"] = str(notebooks_dir())
 
-# "zz-" so it is read after the files other packages put there (voila.json switches Voilà's extension on):
-# the files of a .d folder are read in name order and the last one wins.
-folder = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d"
-folder.mkdir(parents=True, exist_ok=True)
-(folder / "zz-fmse-course.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-print(f"fmse-course: Jupyter server settings written to {folder / 'zz-fmse-course.json'}")
+# The environment's own jupyter_server_config.json, not a file in jupyter_server_config.d: from those folders
+# the server reads only which extensions are on, and the course needs its kernel manager and locks as well.
+# Settings in this file also win over the .d files' (voila.json there switches Voilà's own extension on).
+path = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.json"
+path.parent.mkdir(parents=True, exist_ok=True)
+existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+for section, traits in config.items():
+    existing.setdefault(section, {}).update(traits)
+path.write_text(json.dumps(existing, indent=2) + "\n", encoding="utf-8")
+print(f"fmse-course: Jupyter server settings written to {path}")
 PY

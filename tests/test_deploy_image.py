@@ -12,11 +12,14 @@ the constraints, as the image build does (several minutes).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,7 +33,9 @@ from wheel_build import ROOT, build_wheel, run
 
 DEPLOY = ROOT / "deploy"
 FULL_INSTALL = os.environ.get("FMSE_WHEEL_TEST_INSTALL") == "full"
-pytestmark = pytest.mark.skipif(
+# The image enables the course's Jupyter server extension (issue 20). Until that branch is merged the tests that
+# install and start the image's server cannot run; the Dockerfile's own checks always do.
+needs_extension = pytest.mark.skipif(
     not (ROOT / "widgets" / "server_extension.py").exists(),
     reason="the course's Jupyter server extension (issue 20, branch h20) is not merged yet")
 
@@ -80,24 +85,29 @@ def image(tmp_path_factory) -> dict:
         (purelib / "zz_fmse_test_environment.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
         # Voilà's base templates and the widget manager: in the image they are in the venv's own share/jupyter
         env.update(PIP_NO_INDEX="1", JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
+    (work / "home").mkdir()
     out = run("sh", DEPLOY / "install-course.sh", wheel, ROOT / "constraints.txt", cwd=work,
               env={**env, "PYTHON": str(venv / "bin" / "python")}, timeout=1800)
-    (work / "home").mkdir()
     return {"venv": venv, "python": venv / "bin" / "python", "env": env, "cwd": work / "home", "out": out}
 
 
+@needs_extension
 def test_the_install_steps_install_the_wheel_and_write_the_server_settings(image):
     where = run(image["python"], "-c", "import fmse_widgets, jupyterhub; print(fmse_widgets.__file__)",
                 cwd=image["cwd"], env=image["env"]).strip()
     assert where.startswith(str(image["venv"])), where  # the course from the wheel, not the checkout
-    settings = image["venv"] / "etc" / "jupyter" / "jupyter_server_config.d" / "zz-fmse-course.json"
-    assert str(settings) in image["out"] and settings.is_file()
+    settings = image["venv"] / "etc" / "jupyter" / "jupyter_server_config.json"
+    assert str(settings) in image["out"]
+    written = json.loads(settings.read_text(encoding="utf-8"))
+    assert written["ServerApp"]["jpserver_extensions"]["fmse_widgets.server_extension"] is True
+    assert written["ServerApp"]["kernel_manager_class"] == "fmse_widgets.kernels.CourseKernelManager"
 
 
+@needs_extension
 def test_the_course_extension_is_enabled_and_loads(image):
     listed = subprocess.run([image["python"], "-m", "jupyter_server", "extension", "list"], cwd=image["cwd"],
                             env=image["env"], capture_output=True, text=True, timeout=120)
-    text = listed.stdout + listed.stderr
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # no colours
     assert listed.returncode == 0, text
     assert re.search(r"fmse_widgets\.server_extension\s+enabled", text), text
     assert re.search(r"fmse_widgets\.server_extension\s+OK", text), text
@@ -117,16 +127,22 @@ def get(url: str, token: str) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
 
+@needs_extension
 def test_the_default_url_is_the_landing_page(image):
     from fmse_widgets.processes import stop_server
     from fmse_widgets.server import LANDING
 
     port, token = free_port(), "image-test-token"
     log_path = image["cwd"] / "server.log"
+    # Kernels talk over Unix sockets (KernelManager.transport=ipc), whose paths must stay under about 107
+    # bytes: in the image the runtime folder is under /home/jovyan; here a short folder of its own.
+    runtime = tempfile.mkdtemp(prefix="fmse-rt-", dir="/tmp")
+    env = {**image["env"], "JUPYTER_RUNTIME_DIR": runtime}
     with log_path.open("w") as log:
         server = subprocess.Popen([image["python"], "-m", "jupyter_server", "--no-browser", f"--port={port}",
-                                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
-                                  cwd=image["cwd"], env=image["env"], stdout=log, stderr=subprocess.STDOUT)
+                                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+                                   *(["--allow-root"] if os.geteuid() == 0 else [])],  # the image: uid 1000
+                                  cwd=image["cwd"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -138,12 +154,14 @@ def test_the_default_url_is_the_landing_page(image):
             except OSError:
                 assert time.monotonic() < deadline, log_path.read_text()
                 time.sleep(0.5)
-        assert status == 302 and headers["Location"] == "/" + LANDING, (status, headers)
+        assert status == 302 and headers["Location"].rstrip("?") == "/" + LANDING, (status, headers)
         status, _, landing = get(base + "/" + LANDING, token)
-        assert status == 200, landing[:500]
+        assert status == 200, log_path.read_text()[-3000:]
         assert '<html lang="cy">' in landing
         assert "Blacmel rhywiol ag ysgogiad ariannol · Financially motivated sexual extortion" in landing
         assert "/voila/templates/fmse/static/course.css" in landing
+        assert "not the course's" not in log_path.read_text()  # the course's kernel manager, from the settings
     finally:
         stop_server(server)
+        shutil.rmtree(runtime, ignore_errors=True)
     assert "Traceback" not in log_path.read_text(), log_path.read_text()
