@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_IN_THE_WHEEL = (".git", ".venv", "node_modules", "build", "dist", "test-artifacts", "__pycache__",
-                    ".ipynb_checkpoints", ".pytest_cache", "*.egg-info")
+                    ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
 
 
 def run(*command, cwd: Path, env: dict | None = None, timeout: float = 600) -> str:

@@ -56,8 +56,8 @@ def catalogue_texts(po: Path | None = None) -> Iterator[WelshText]:
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
+        strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
         for welsh in strings:
             if welsh:
                 yield f"{po.name}: {ids[0]!r}", welsh, " ".join(ids)

@@ -124,12 +124,12 @@ class IdentityView(w.VBox):
         wanted = (clean_name(name) or "").casefold()
         store = self.store_factory()
         try:
-            same = [l for l in store.learners() if l.name and l.name.casefold() == wanted]
+            same = [one for one in store.learners() if one.name and one.name.casefold() == wanted]
         finally:
             store.close()
         if not same:
             return None
-        newest = max(same, key=lambda l: l.created_at)
+        newest = max(same, key=lambda one: one.created_at)
         return newest.learner_id, newest.name or ""
 
     def _ask_same(self, learner_id: str, name: str) -> None:
