@@ -22,7 +22,13 @@ Listener = Callable[[ExerciseEvent], None]
 
 
 def open_store(path=None) -> RecordStore:
-    """The records store: the SQLite file in the data folder (or at `path`)."""
+    """The records store: the SQLite file in the data folder (or at `path`); on a hub, where the user's server
+    has `FMSE_RECORDS_URL=service:fmse-records`, the records service with this user's own token
+    (widgets/hub/client.py)."""
+    if path is None and os.environ.get("FMSE_RECORDS_URL", "").startswith("service:"):
+        from ..hub.client import ServiceStore
+
+        return ServiceStore()
     from .sqlite import SQLiteStore
 
     return SQLiteStore(path)
