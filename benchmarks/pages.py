@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fmse_widgets.processes import stop_server  # noqa: E402
+from fmse_widgets.processes import free_port, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -72,19 +72,11 @@ TARGETS = {"landing": ("stock", 0.5), "module-en": ("stock", 0.5), "module-cy": 
            "dashboard": ("stock", 0.6)}
 
 
-def spare_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """One server, started and stopped by process id (its kernels too)."""
 
     def __init__(self, name: str, argv: list[str], env: dict, cwd: Path, log: Path):
-        self.name, self.port = name, spare_port()
+        self.name, self.port = name, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = log.open("w")

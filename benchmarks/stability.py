@@ -22,7 +22,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fmse_widgets.processes import kernel_processes, stop_server  # noqa: E402
+from fmse_widgets.processes import free_port, kernel_processes, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -44,24 +43,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 READY = "() => document.documentElement.dataset.fmseReady === 'true'"
 
 
-def spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class Server:
     """The real course server, started and stopped by process id (its kernels too)."""
 
     def __init__(self, cull_idle: int, data_dir: Path, warm: int):
-        self.port = spare_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "serve.log"
         self._log = self.log_path.open("w")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "FMSE_DATA_DIR": str(data_dir)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(self.port), "--no-browser",
-             "--cull-idle", str(cull_idle), "--warm", str(warm)], stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+             "--cull-idle", str(cull_idle), "--warm", str(warm)], stdout=self._log, stderr=subprocess.STDOUT,
+            env=env, cwd=ROOT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
