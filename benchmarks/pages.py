@@ -37,6 +37,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -249,12 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--read", type=float, default=5.0, help="seconds on a module before its Next link (5)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds before a load fails (60)")
     parser.add_argument("--tiny", action="store_true", help="two pages, warm cache only (the tests)")
+    parser.add_argument("--modes", nargs="+", choices=("warm", "fresh"), default=["warm", "fresh"],
+                        help="cache modes to run (default both)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args(argv)
 
     pages = page_paths(args.tiny)
-    modes = ["warm"] if args.tiny else ["warm", "fresh"]
+    modes = ["warm"] if args.tiny else args.modes
+    # Stopped with SIGTERM (kill PID), still stop the three servers and their kernels (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = datetime.now(timezone.utc)
     print(f"pages: {args.loads} loads x {len(pages)} pages x {len(SERVERS)} servers x {len(modes)} cache modes, "
           f"Chromium; --warm {args.warm}")
