@@ -25,7 +25,7 @@ def _warm(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of pages (try 8, or 0 for none)") from None
     if not 0 <= count <= 64:
-        raise argparse.ArgumentTypeError(f"{count} is outside 0-64 (try 8; each one is about 60 MiB)")
+        raise argparse.ArgumentTypeError(f"{count} is outside 0-64 (try 8; each one is about 57 MiB)")
     return count
 
 
@@ -169,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
                             "closed (default 600)")
     serve.add_argument("--warm", type=_warm, default=None, metavar="N",
                        help="keep up to N pages' Python processes started in advance, for the pages a learner is "
-                            "most likely to open next (default 8, about 0.6 GB; 0 for none)")
+                            "most likely to open next (default 8, about 0.45 GB; 0 for none)")
     serve.set_defaults(func=cmd_serve)
 
     lab = sub.add_parser("lab", help="open the course notebooks in JupyterLab, to study them or see the code",

@@ -20,8 +20,9 @@ until a page takes it: then the page handler claims it for the browser session (
 per-session limits and culling apply to it as to any other. Waiting kernels are never culled (Voilà skips
 them) and are not counted against any session.
 
-Memory: a warm quiz page's kernel is about 57 MiB and a warm dashboard about 105 MiB (docs/benchmarks.md), so
-the default of 8 is about 0.6 GB on top of the pages in use: a fair share of an 8 GB laptop. `--warm 0` turns
+Memory: a warm kernel waiting for its page measured 56-58 MiB resident (dashboards included: the dashboard's
+first cell does not load pandas yet; benchmarks/pages.py, 6 December 2026), so the default of 8 is about
+0.45 GB on top of the pages in use, a fair share of an 8 GB laptop. `--warm 0` turns
 warming off (a kernel is started for each page view, as stock Voilà does).
 """
 from __future__ import annotations
