@@ -144,9 +144,9 @@ class CourseVoila(Voila):
         if getattr(self.kernel_manager, "_pools", None):
             from jupyter_core.utils import run_sync
 
-            from .workshop.server import stop_waiting_kernels
+            from .warm import drop_all_waiting
 
-            run_sync(stop_waiting_kernels)(self.kernel_manager)
+            run_sync(drop_all_waiting)(self.kernel_manager)
         super().stop()
 
     def course_handlers(self) -> list:

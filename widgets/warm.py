@@ -143,6 +143,14 @@ async def drop_waiting(manager, notebook: str, keep: int) -> int:
     return dropped
 
 
+async def drop_all_waiting(manager) -> int:
+    """Shut down every kernel still waiting in a pool (the server is stopping); how many."""
+    dropped = 0
+    for notebook in list(getattr(manager, "_pools", {})):
+        dropped += await drop_waiting(manager, notebook, 0)
+    return dropped
+
+
 class Warming:
     """The plan applied to a live kernel manager (one with Voilà's pools)."""
 
