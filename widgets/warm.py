@@ -33,6 +33,8 @@ from .course import PageInfo, pages
 
 DEFAULT_WARM = 8
 MAX_NEXT = 3          # most recent "next module" predictions kept ahead of the fixed part of the plan
+# The request a waiting kernel is released with when it is no longer wanted: a Voilà page with no learner.
+RELEASE = {"SERVER_SOFTWARE": "voila/warm-page-released", "QUERY_STRING": "", "SCRIPT_NAME": "", "PATH_INFO": ""}
 FILL_DELAY = 3.0      # seconds before a used or newly planned warm kernel is started: the page just opened
                       # has the CPU first (starting a kernel costs one to two seconds of it)
 
@@ -119,8 +121,9 @@ def warm_kernel_count(manager) -> int:
     return sum(len(pool) for pool in getattr(manager, "_pools", {}).values())
 
 
-async def drop_waiting(manager, notebook: str, keep: int) -> int:
-    """Shut down the waiting kernels of `notebook` beyond `keep` (newest first); how many."""
+async def drop_waiting(manager, notebook: str, keep: int, *, release: bool = True) -> int:
+    """Shut down the waiting kernels of `notebook` beyond `keep` (newest first); how many. `release`: let each
+    one's waiting cell end first (the server goes on running); without, shut down at once (the server stops)."""
     from jupyter_core.utils import ensure_async
 
     pool = manager._pools.get(notebook, [])
@@ -135,9 +138,21 @@ async def drop_waiting(manager, notebook: str, keep: int) -> int:
             continue
         content = task.result()
         render = content.get("task")
-        if render is not None and not render.done():
-            render.cancel()  # it waits in the page's first cell; left running it would try the other cells
+        renderer = content.get("renderer")
+        if renderer is not None:
+            renderer.stop_generator = True  # run no cell after the one it waits in
         kernel_id = content.get("kernel_id")
+        if release and render is not None and not render.done() and kernel_id in manager:
+            # It waits in the page's first cell for its request. Shut down now (or interrupted), Voilà would log
+            # that cell failing, with a traceback, in the terminal: release the wait with an empty request instead
+            # (nobody: the page resolves no learner and records nothing), let the cell end and the render stop
+            # after it (stop_generator), then shut the kernel down.
+            from voila.request_info_handler import RequestInfoSocketHandler
+
+            RequestInfoSocketHandler.send_updates({"kernel_id": kernel_id, "payload": RELEASE})
+            await asyncio.wait([render], timeout=10)
+        if render is not None and not render.done():
+            render.cancel()
         if kernel_id in manager:
             await ensure_async(manager.shutdown_kernel(kernel_id, now=True))
     return dropped
@@ -147,7 +162,7 @@ async def drop_all_waiting(manager) -> int:
     """Shut down every kernel still waiting in a pool (the server is stopping); how many."""
     dropped = 0
     for notebook in list(getattr(manager, "_pools", {})):
-        dropped += await drop_waiting(manager, notebook, 0)
+        dropped += await drop_waiting(manager, notebook, 0, release=False)
     return dropped
 
 
