@@ -71,8 +71,7 @@ class WarmPlan:
     def order(self) -> list[str]:
         fixed = self.fixed()
         wanted = fixed[:1] + self.recent + fixed[1:]
-        seen: set[str] = set()
-        return [p for p in wanted if not (p in seen or seen.add(p))]
+        return list(dict.fromkeys(wanted))  # each page once, first place kept
 
     def warm(self) -> list[str]:
         """The pages that keep a warm kernel now, most wanted first."""
