@@ -21,11 +21,14 @@ DICTIONARY = ROOT / "node_modules" / "dictionary-cy" / "index"
 ACCEPTED = ROOT / "tests" / "data" / "cy-accepted-words.yaml"
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-# Removed before words are read: tags, markdown link targets, code, addresses, placeholders, file names and
-# the course's own commands (which stay in English in both languages).
+# Removed before words are read: tags, markdown link targets, code, addresses, placeholders (str.format and
+# printf), file names and paths, command-line options and settings (--lang, LANG=cy_GB.UTF-8) and the course's
+# own commands (which stay in English in both languages).
 NOT_PROSE = [re.compile(p) for p in (
-    r"<[^>]+>", r"\]\([^)]*\)", r"`[^`]*`", r"https?://\S+", r"\S+@\S+\.\S+", r"\{[a-z0-9_.-]+\}",
-    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv)\b", r"\bfmse-course(?: [a-z-]+)*")]
+    r"<[^>]+>", r"\]\([^)]*\)", r"`[^`]*`", r"https?://\S+", r"\S+@\S+\.\S+", r"\{[a-z0-9_.-]+(?:![rs])?\}",
+    r"\b(?:widgets|data|docs|notebooks|tests)/[\w./<>-]+", r"%\(\w+\)[srd]|%[srd]", r"(?<![\w-])--[a-z][a-z-]*", r"\b[A-Z_]{2,}=\S+",
+    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv|md|key|pot|json)\b",
+    r"\bfmse-course(?: [a-z-]+)*")]
 # Welsh joins short words with an apostrophe ("geiriau'r", "â'ch"): the word before it is what is checked.
 CLITICS = ("r", "n", "i", "u", "ch", "w", "m", "th")
 ACRONYM = re.compile(r"^[A-Z]{2,6}$")   # NCA, CEOP, POSH, DSP: checked by eye, not by the dictionary
