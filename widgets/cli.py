@@ -284,6 +284,8 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     add_records_parser(sub, tr)  # fmse-course records ...: the code is in widgets/records/commands.py
     from .workshop.command import add_parser as add_workshop_parser
     add_workshop_parser(sub, tr)  # fmse-course workshop: the code is in widgets/workshop/
+    from .hub.launch import add_parser as add_hub_parser
+    add_hub_parser(sub, tr)  # fmse-course hub: the code is in widgets/hub/
     return top
 
 

@@ -112,6 +112,29 @@ REPLACED: dict[type, type | None] = {
 }
 
 
+def replaced(handlers: list) -> list:
+    """Voilà's routes with each handler class replaced as `REPLACED` says (dropped where it says None)."""
+    kept = []
+    for pattern, cls, *rest in handlers:
+        cls = REPLACED.get(cls, cls)
+        if cls is not None:
+            kept.append((pattern, cls, *rest))
+    return kept
+
+
+def course_routes(base_url: str) -> list:
+    """The course's own routes in front of Voilà's, under `base_url`: the file tree and the bare render
+    address go to the landing page; a page's kernel notice; the remembered learner (widgets/learner_cookie.py).
+    Shared by `fmse-course serve` and the Jupyter server extension (widgets/server_extension.py)."""
+    return [
+        (url_path_join(base_url, r"/voila/tree(.*)"), RedirectToLanding),
+        (url_path_join(base_url, r"/voila/render/?"), RedirectToLanding),
+        (url_path_join(base_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
+        (url_path_join(base_url, ROUTE), RememberLearnerHandler),
+        (url_path_join(base_url, FORGET_ROUTE), ForgetLearnerHandler),
+    ]
+
+
 class CourseVoila(Voila):
     """Voilà with the course's front door, kernel ownership and cookie secret."""
 
@@ -151,20 +174,8 @@ class CourseVoila(Voila):
 
     def course_handlers(self) -> list:
         """Every route of the course server with its unwrapped handler class."""
-        handlers = []
-        for pattern, cls, *rest in super().init_handlers():
-            cls = REPLACED.get(cls, cls)
-            if cls is not None:
-                handlers.append((pattern, cls, *rest))
-        return [
-            (self.server_url, RedirectToLanding),
-            (url_path_join(self.server_url, r"/voila/tree(.*)"), RedirectToLanding),
-            (url_path_join(self.server_url, r"/voila/render/?"), RedirectToLanding),
-            (url_path_join(self.server_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
-            (url_path_join(self.server_url, ROUTE), RememberLearnerHandler),
-            (url_path_join(self.server_url, FORGET_ROUTE), ForgetLearnerHandler),
-            *handlers,
-        ]
+        return [(self.server_url, RedirectToLanding), *course_routes(self.server_url),
+                *replaced(super().init_handlers())]
 
     def wrap(self, spec: tuple) -> tuple:
         """One route as served: its handler refusing foreign host names before anything else."""
