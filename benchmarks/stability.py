@@ -21,7 +21,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fmse_widgets.processes import kernel_processes, stop_server  # noqa: E402
+from fmse_widgets.processes import free_port, kernel_processes, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -43,17 +42,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 READY = "() => document.documentElement.dataset.fmseReady === 'true'"
 
 
-def spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class Server:
     """The real course server, started and stopped by process id (its kernels too)."""
 
     def __init__(self, cull_idle: int, data_dir: Path):
-        self.port = spare_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "serve.log"
         self._log = self.log_path.open("w")

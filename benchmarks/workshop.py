@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ import psutil
 import tornado.httpclient
 import tornado.websocket
 
-from fmse_widgets.processes import kernel_processes, stop_server
+from fmse_widgets.processes import free_port, kernel_processes, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
@@ -50,11 +49,6 @@ ROOM = "/voila/render/en/workshop.ipynb"
 ROOM_CY = "/voila/render/cy/gweithdy.ipynb"
 TRAINER = "/voila/render/en/workshop-results.ipynb"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PeakMemory:

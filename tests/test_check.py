@@ -14,6 +14,7 @@ import pytest
 from fmse_widgets.bilingual import welsh
 from fmse_widgets.check import SAY, page_problem, run
 from fmse_widgets.cli import main
+from fmse_widgets.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "cy")
@@ -44,7 +45,7 @@ def broken_locale(tmp_path: Path) -> Path:
 
 
 def test_the_real_course_passes_every_check_and_every_page_opens():
-    done = subprocess.run([sys.executable, "-m", "fmse_widgets.cli", "check", "--port", str(_spare_port())],
+    done = subprocess.run([sys.executable, "-m", "fmse_widgets.cli", "check", "--port", str(free_port())],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Everything is ready for the workshop." in done.stdout
@@ -54,7 +55,7 @@ def test_the_real_course_passes_every_check_and_every_page_opens():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_real_installation_passes_in_both_languages(lang, capsys):
-    assert main(["check", "--no-render", "--lang", lang, "--port", str(_spare_port())]) == 0
+    assert main(["check", "--no-render", "--lang", lang, "--port", str(free_port())]) == 0
     out = capsys.readouterr().out
     assert sentence("all_well", lang) in out
     for key in ("packages_ok", "voila_ok", "template_ok", "catalogue_ok", "content_ok", "cases_ok", "records_ok",
@@ -121,7 +122,7 @@ def test_a_broken_installation_names_each_problem_and_what_to_do(course_copy, br
 def test_a_garbled_catalogue_is_named_in_both_languages(broken_locale, lang):
     po = broken_locale / "cy" / "LC_MESSAGES" / "fmse.po"
     po.write_text('msgid "Finish"\nmsgstr "Gorffen\n\nmsgid', encoding="utf-8")
-    code, out = report(lang, port=_spare_port(), locale_folder=broken_locale)
+    code, out = report(lang, port=free_port(), locale_folder=broken_locale)
     assert code == 1
     line = next(ln for ln in out.splitlines() if "fmse.po" in ln)
     assert said("catalogue_broken", lang) in line and "cannot be read" in line
@@ -134,7 +135,7 @@ def test_an_incomplete_catalogue_says_how_to_find_the_gaps(broken_locale):
     start = text.index('\nmsgid "Finish"\n')
     end = text.index("\n\n", start + 1)
     po.write_text(text[:start] + text[end:], encoding="utf-8")  # drop one entry
-    code, out = report("en", port=_spare_port(), locale_folder=broken_locale)
+    code, out = report("en", port=free_port(), locale_folder=broken_locale)
     assert code == 1
     assert "is incomplete (1 problems)" in out and "Finish" in out and "fmse-course i18n check" in out
 
@@ -147,7 +148,7 @@ def test_a_page_that_fails_to_render_is_named(course_copy, monkeypatch):
             path.unlink()
     exercise = course_copy / "data" / "exercises" / "context-who-is-targeted.yaml"
     exercise.unlink()  # shown by en/01-context.ipynb
-    code, out = report("cy", port=_spare_port(), render=True)
+    code, out = report("cy", port=free_port(), render=True)
     assert code == 1
     assert sentence("render_error", "cy").format(path="en/01-context.ipynb") in out, out
     assert "notebooks/en/01-context.ipynb" in out  # what to do names the notebook to open
@@ -159,8 +160,3 @@ def test_page_problems_are_recognised():
     assert page_problem(404, "") == "status"
     assert page_problem(200, '<div class="jp-OutputArea-output fmse-cell-error">') == "error"
 
-
-def _spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

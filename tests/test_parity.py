@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, fields, make_dataclass
 from pathlib import Path
 
 import pytest
 
 from fmse_widgets.content.course_text import course_text
 from fmse_widgets.content.loader import load_all
+from fmse_widgets.content.phrases import load_all_phrases
 from fmse_widgets.content.services import services
+from fmse_widgets.content.text import Text
 from fmse_widgets.course import pages
+from fmse_widgets.dashboard.checklist import load_checklist
+from fmse_widgets.letter.data import letter_text
 
 # Names that are the same in both languages (proper nouns and brand names).
 SAME_IN_BOTH = {"Report Remove", "Take It Down", "StopNCII.org", "CEOP Safety Centre", "Childline", "Meic",
@@ -24,22 +29,56 @@ def all_texts():
         for field, text in exercise.texts():
             yield f"exercise {exercise.id}: {field}", text
     for service in services().values():
-        yield f"service {service.id}: name", service.name
-        yield f"service {service.id}: purpose", service.purpose
+        for field, text in service.texts():
+            yield f"service {service.id}: {field}", text
     for field, text in course_text().texts():
         yield f"course text: {field}", text
 
 
+def copied_english(texts) -> list[str]:
+    return [where for where, text in texts if text.cy.strip() == text.en.strip()
+            and text.en.strip() not in SAME_IN_BOTH]
+
+
+def mismatched_placeholders(texts) -> list[str]:
+    return [where for where, text in texts
+            if sorted(PLACEHOLDER.findall(text.en)) != sorted(PLACEHOLDER.findall(text.cy))]
+
+
 def test_every_string_has_welsh_that_is_not_just_the_english():
-    copied = [where for where, text in all_texts() if text.cy.strip() == text.en.strip()
-              and text.en.strip() not in SAME_IN_BOTH]
-    assert copied == []
+    assert copied_english(all_texts()) == []
 
 
 def test_placeholders_match_in_both_languages():
-    mismatched = [where for where, text in all_texts()
-                  if sorted(PLACEHOLDER.findall(text.en)) != sorted(PLACEHOLDER.findall(text.cy))]
-    assert mismatched == []
+    assert mismatched_placeholders(all_texts()) == []
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    text: Text
+
+
+def content_objects():
+    """One object of every content class whose `texts()` the checks read: each exercise type, and the rest."""
+    gallery = {type(e).__name__: e for e in load_all().values() if e.id.startswith("gallery-")}
+    others = [course_text(), next(iter(services().values())), next(iter(load_all_phrases().values())),
+              letter_text(), load_checklist()]
+    return [*gallery.values(), *others]
+
+
+@pytest.mark.parametrize("content", content_objects(), ids=lambda c: type(c).__name__)
+def test_a_text_field_added_to_a_content_class_is_checked_without_being_listed(content):
+    """`texts()` is derived from the fields: a planted new field (and one nested in a tuple) reaches the checks."""
+    cls = type(content)
+    planted_cls = make_dataclass(f"Planted{cls.__name__}", [("hint", Text), ("hints", tuple[Hint, ...])],
+                                 bases=(cls,), frozen=True, slots=True)
+    hint = Text(en="Ring {dsp_name}", cy="Ffoniwch", cy_status="draft")     # placeholder lost in Welsh
+    copied = Text(en="Just English", cy="Just English", cy_status="draft")  # Welsh that is the English
+    planted = planted_cls(**{f.name: getattr(content, f.name) for f in fields(content)}, hint=hint,
+                          hints=(Hint(copied),))
+    assert planted.texts()[:len(content.texts())] == content.texts()
+    assert mismatched_placeholders(planted.texts()) == ["hint"]
+    assert copied_english(planted.texts()) == ["hints[0].text"]
 
 
 def test_no_welsh_is_stale():

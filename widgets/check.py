@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -28,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bilingual import marked, welsh
+from .languages import LANGS
 from .paths import PACKAGE, installed, template_dir
-from .processes import port_free, stop_server
+from .processes import free_port, port_free, stop_server
 
 NEEDED_PYTHON = (3, 11)
 FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
@@ -124,7 +124,7 @@ class Say:
     """The check's sentences in one language."""
 
     def __init__(self, lang: str):
-        if lang not in ("en", "cy"):
+        if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r}: use 'en' or 'cy'")
         self.lang = lang
 
@@ -330,11 +330,6 @@ def _records_message(exc, lang: str) -> str:
         return exc.message("en")
 
 
-def spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def check_port(say: Say, port: int) -> list[Finding]:
     if not port_free(port):
@@ -357,7 +352,7 @@ class _Server:
     """`fmse-course serve` on a spare port, for the render check; stopped (with its kernels) by process id."""
 
     def __init__(self, log_path: Path):
-        self.port = spare_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = log_path.open("w")
@@ -490,7 +485,7 @@ def _report(finding: Finding, say: Say, out) -> None:
 
 
 def configure(check: argparse.ArgumentParser, port_type=int) -> None:
-    check.add_argument("--lang", choices=("en", "cy"), default="en",
+    check.add_argument("--lang", choices=LANGS, default="en",
                        help="the language of the report: English (en, the default) or Welsh (cy)")
     check.add_argument("--port", type=port_type, default=8866,
                        help="the port you will start the course on (default 8866): the check makes sure it is free")

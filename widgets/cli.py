@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .languages import LANGS
+
 DEFAULT_PORT = 8866
 
 
@@ -149,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
                        help=f"the port to use (default {DEFAULT_PORT}); the address is http://127.0.0.1:PORT/")
     serve.add_argument("--no-browser", action="store_true", help="do not open a web browser")
-    serve.add_argument("--lang", choices=("en", "cy"),
+    serve.add_argument("--lang", choices=LANGS,
                        help="open the course's first page in English (en) or Welsh (cy) "
                             "instead of the page where you choose")
     serve.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",

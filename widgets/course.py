@@ -5,10 +5,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .languages import LANGS
 from .paths import notebooks_dir
 
 KINDS = ("module", "dashboard", "reference", "workshop", "gallery", "landing")
-LANGS = ("en", "cy")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from .languages import LANGS
+
 
 class CoursePage:
     def __init__(self, page: str, lang: str, *, start: Callable | None = None):
@@ -63,7 +65,7 @@ def wait_for_visitor() -> None:
 
 
 def start_page(page: str, lang: str) -> CoursePage:
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     wait_for_visitor()
     return CoursePage(page, lang)

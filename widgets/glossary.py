@@ -13,6 +13,7 @@ from .content.loader import read_yaml
 from .content.text import Text
 from .exercises.coach import QUOTE_CLOSE, QUOTE_OPEN
 from .i18n import translator
+from .languages import LANGS
 from .paths import data_dir
 from .welsh import sort_key
 
@@ -100,6 +101,6 @@ def glossary_html(lang: str, path: Path | None = None) -> str:
 
 def glossary(lang: str) -> HTML:
     """The glossary table for a notebook cell, sorted in `lang`'s alphabetical order."""
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     return HTML(glossary_html(lang))

@@ -13,7 +13,6 @@ from pathlib import Path
 from .paths import locale_dir
 
 DOMAIN = "fmse"
-LANGS = ("en", "cy")
 PLURALS = {"cy": 6}  # zero, one, two, few, many, other
 
 

@@ -13,14 +13,14 @@ import ipywidgets as w
 from .content.course_text import course_text
 from .course import pages, start_page as first_module
 from .i18n import translator
+from .languages import WELSH_FIRST
 
-LANGS = ("cy", "en")
 
 
 def _title() -> w.HTML:
     landing = course_text().landing
     spans = "".join(f'<span lang="{lang}" style="display: block">{escape(landing.title(lang))}</span>'
-                    for lang in LANGS)
+                    for lang in WELSH_FIRST)
     return w.HTML(f'<h1 class="fmse-landing-title">{spans}</h1>')
 
 
@@ -69,7 +69,7 @@ def landing(environ=None) -> w.VBox:
 
     environ = os.environ if environ is None else environ
     identity, _recorder = start_records(environ)
-    parts = [LanguagePart(lang, identity, remember=not in_voila(environ)) for lang in LANGS]
+    parts = [LanguagePart(lang, identity, remember=not in_voila(environ)) for lang in WELSH_FIRST]
     welsh, english = parts
     _keep_in_step(welsh, english)
     _keep_in_step(english, welsh)

@@ -13,10 +13,10 @@ from IPython.display import HTML
 from .content.course_text import course_text
 from .content.services import Service, services
 from .i18n import translator
+from .languages import LANGS
 
 log = logging.getLogger(__name__)
 
-LANGS = ("en", "cy")
 ACCESSIBILITY_PAGE = "accessibility"   # notebooks/en/accessibility.ipynb and its Welsh twin
 
 

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 from .bilingual import marked
-from .i18n import LANGS, translator
+from .i18n import translator
+from .languages import LANGS
 from .paths import template_dir
 
 CONTEXT = "page template"

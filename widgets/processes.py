@@ -19,6 +19,13 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port that no server on `host` uses now (the system's choice); the one helper tests and benchmarks share."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 def kernel_processes(pid: int) -> list:
     """The live ipykernel processes a server started (Voilà 0.5 has no API that lists its kernels)."""
     import psutil

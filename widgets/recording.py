@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
+from .languages import LANGS
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +32,7 @@ class ExerciseEvent:
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must be between 0 and 1, not {self.score}")
-        if self.lang not in ("en", "cy"):
+        if self.lang not in LANGS:
             raise ValueError(f"lang must be 'en' or 'cy', not {self.lang!r}")
 
     def as_dict(self) -> dict:

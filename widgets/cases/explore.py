@@ -15,6 +15,7 @@ from IPython.display import HTML
 
 from . import charts as c
 from . import schema as s
+from ..languages import LANGS
 from .labels import column_label, month_label, value_label
 from ..i18n import translator
 
@@ -245,7 +246,7 @@ FIGURES = {"who-is-targeted": who_is_targeted, "first-contact": first_contact, "
 
 def figure(key: str, lang: str) -> HTML:
     """One of the module's figures: who-is-targeted, first-contact, how-fast, what-is-demanded, after-telling."""
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     try:
         return FIGURES[key](lang)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from ..languages import LANGS
 
 MAX_LISTED = 10
 
@@ -79,7 +80,7 @@ def _known_labels() -> dict[str, dict[str, str]]:
     for column in s.COLUMNS:
         if column.kind == "category":
             found[column.name] = {value_label(column.name, v, lang).lower(): v
-                                  for v in column.values for lang in ("en", "cy")}
+                                  for v in column.values for lang in LANGS}
     return found
 
 

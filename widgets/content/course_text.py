@@ -1,7 +1,6 @@
 """Course text shared by many pages (data/text/course.yaml): content note, signposts, attribution."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 from ..paths import data_dir
 from .fields import ID_PATTERN, Fields
 from .loader import read_yaml
-from .text import Text
+from .text import HasTexts, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +28,7 @@ class Landing:
 
 
 @dataclass(frozen=True, slots=True)
-class CourseText:
+class CourseText(HasTexts):
     note_heading: Text
     note_body: Text
     note_short: Text  # one or two sentences, for a page whose first screen is needed (the workshop room)
@@ -38,19 +37,6 @@ class CourseText:
     attribution: Text
     synthetic_note: Text
     landing: Landing
-
-    def texts(self) -> Iterator[tuple[str, Text]]:
-        yield "content_note.heading", self.note_heading
-        yield "content_note.body", self.note_body
-        yield "content_note.short", self.note_short
-        yield "signposts.heading", self.signposts_heading
-        for i, group in enumerate(self.groups):
-            yield f"signposts.groups[{i}].heading", group.heading
-            yield f"signposts.groups[{i}].intro", group.intro
-        yield "attribution", self.attribution
-        yield "synthetic_note", self.synthetic_note
-        for name in Landing.__slots__:
-            yield f"landing.{name}", getattr(self.landing, name)
 
 
 def parse_course_text(data: object, file: Path | str) -> CourseText:

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..paths import data_dir
 from .errors import ContentError
 from .fields import ID_PATTERN, Fields
-from .text import LANGS, Text
+from ..languages import LANGS
+from .text import HasTexts, Text
 
 KIND = "phrase list"
 # One word as the coach reads it: English keeps apostrophes inside words ("didn't"), Welsh splits them off.
@@ -36,7 +37,7 @@ class Phrase:
 
 
 @dataclass(frozen=True, slots=True)
-class PhraseList:
+class PhraseList(HasTexts):
     id: str
     title: Text
     source: Text
@@ -44,12 +45,6 @@ class PhraseList:
 
     def phrase(self, phrase_id: str) -> Phrase:
         return next(p for p in self.phrases if p.id == phrase_id)
-
-    def texts(self) -> list[tuple[str, Text]]:
-        found = [("title", self.title), ("source", self.source)]
-        for i, p in enumerate(self.phrases):
-            found += [(f"phrases[{i}].why", p.why), (f"phrases[{i}].instead", p.instead)]
-        return found
 
 
 def language_dir() -> Path:

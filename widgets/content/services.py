@@ -5,15 +5,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..languages import LANGS
 from ..paths import data_dir
 from .errors import ContentError
 from .fields import ID_PATTERN, Fields
 from .loader import read_yaml
-from .text import Text
+from .text import HasTexts, Text
 
 
 @dataclass(frozen=True, slots=True)
-class Service:
+class Service(HasTexts):
     id: str
     name: Text
     purpose: Text
@@ -64,7 +65,7 @@ def parse_services(data: object, file: Path | str) -> dict[str, Service]:
             entry.fail(f"service id {service_id!r} is used twice", "id")
         services[service_id] = Service(
             id=service_id, name=entry.text("name"), purpose=entry.text("purpose"),
-            name_lang=entry.string("name_lang", required=False, choices=("en", "cy")),
+            name_lang=entry.string("name_lang", required=False, choices=LANGS),
             web=_web(entry), also_web=_strings(entry, "also_web"), phones=_strings(entry, "phones"),
             sms=entry.string("sms", required=False), email=entry.string("email", required=False))
         entry.no_other_keys()

@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from ..cases.charts import CSS as CHART_CSS
 from ..i18n import translator
+from ..languages import LANGS
 
 log = logging.getLogger(__name__)
 CASES_ENV = "FMSE_CASES"   # another case-data CSV for the dashboard (e.g. a large generated file)
@@ -168,6 +169,6 @@ class Dashboard(w.VBox):
 
 
 def build(lang: str, *, path: Path | None = None, setting=None) -> Dashboard:
-    if lang not in ("en", "cy"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     return Dashboard(lang, path=path, setting=setting)

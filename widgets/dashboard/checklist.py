@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..content.fields import ID_PATTERN, Fields
 from ..content.loader import read_yaml
-from ..content.text import Text
+from ..content.text import HasTexts, Text
 from ..i18n import translator
 from ..paths import data_dir
 
@@ -41,26 +41,12 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Checklist:
+class Checklist(HasTexts):
     title: Text
     intro: Text
     not_set: Text
     sections: tuple[Section, ...]
     sources: Text
-
-    def texts(self) -> list[tuple[str, Text]]:
-        """Every string with where it is (for parity and placeholder checks)."""
-        found = [("title", self.title), ("intro", self.intro), ("not_set", self.not_set),
-                 ("sources", self.sources)]
-
-        def walk(steps, where):
-            for step in steps:
-                found.append((f"{where}.{step.id}", step.text))
-                walk(step.substeps, f"{where}.{step.id}")
-        for section in self.sections:
-            found.append((f"{section.id}.heading", section.heading))
-            walk(section.steps, section.id)
-        return found
 
 
 def _step(f: Fields) -> Step:

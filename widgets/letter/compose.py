@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from ..content.services import Service, services
 from ..content.text import Text
+from ..languages import WELSH_FIRST
 from ..setting import Setting, load_setting
 from .data import PLACEHOLDER, LetterText, detail_value, letter_text
 
 # The learner's choice of language; "both" puts the Welsh first, as Welsh public bodies place it.
 CHOICES = ("en", "cy", "both")
-PART_LANGS = {"en": ("en",), "cy": ("cy",), "both": ("cy", "en")}
+PART_LANGS = {"en": ("en",), "cy": ("cy",), "both": WELSH_FIRST}
 BABEL_LOCALES = {"en": "en_GB", "cy": "cy"}
 
 
@@ -268,7 +269,7 @@ def compose_posts(page_lang: str, *, settings: Callable[[str], Setting] = load_s
     found = []
     for post in text.posts:
         versions = []
-        for lang in ("cy", "en"):
+        for lang in WELSH_FIRST:
             w = _Writer(lang=lang, setting=settings(lang), known=known, day=None, letter=text)
             runs = w.runs(f"posts[{post.id}].text", post.text)
             draft = lang == "cy" and any(t.draft for t in w.used.values())

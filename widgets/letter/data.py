@@ -14,7 +14,8 @@ from pathlib import Path
 from ..content.fields import ID_PATTERN, Fields
 from ..content.loader import read_yaml
 from ..content.services import Service, services
-from ..content.text import Text
+from ..content.text import HasTexts, Text
+from ..languages import LANGS
 from ..paths import data_dir
 from ..setting import FIELDS as SETTING_FIELDS
 
@@ -39,7 +40,7 @@ class Post:
 
 
 @dataclass(frozen=True, slots=True)
-class LetterText:
+class LetterText(HasTexts):
     title: Text
     file_name: Text
     labels: dict[str, Text]
@@ -51,25 +52,12 @@ class LetterText:
     notes: Text
     posts: tuple[Post, ...]
 
-    def texts(self) -> list[tuple[str, Text]]:
-        """Every string with where it sits (for parity and translation checks)."""
-        found = [("title", self.title), ("file_name", self.file_name), ("greeting", self.greeting)]
-        found += [(f"labels.{k}", t) for k, t in self.labels.items()]
-        for i, block in enumerate(self.body):
-            found += [(f"body[{i}].{block.kind}" + (f"[{j}]" if block.kind == "bullets" else ""), t)
-                      for j, t in enumerate(block.texts)]
-        found += [("closing", self.closing), ("sign_off", self.sign_off), ("signature_role", self.signature_role),
-                  ("notes", self.notes)]
-        for post in self.posts:
-            found += [(f"posts[{post.id}].title", post.title), (f"posts[{post.id}].text", post.text)]
-        return found
-
 
 LABELS = ("phone", "text", "letter_link")
 
 
 def _check_placeholders(f: Fields, key: str, text: Text, known: dict[str, Service], *, in_post: bool) -> None:
-    for lang in ("en", "cy"):
+    for lang in LANGS:
         for match in PLACEHOLDER.finditer(text(lang)):
             name, detail = match.groups()
             problem = _placeholder_problem(name, detail, known, in_post=in_post)
@@ -154,11 +142,11 @@ def parse_letter(data: object, file: Path | str, known: dict[str, Service]) -> L
     labels = {name: label_fields.text(name) for name in LABELS}
     label_fields.no_other_keys()
     for name in ("phone", "text"):
-        for lang in ("en", "cy"):
+        for lang in LANGS:
             if "{number}" not in labels[name](lang):
                 label_fields.fail(f"the {lang} text must contain {{number}}", name)
     file_name = top.text("file_name")
-    for lang in ("en", "cy"):
+    for lang in LANGS:
         if not FILE_NAME.match(file_name(lang)):
             top.fail(f"{file_name(lang)!r} must be lower-case ASCII words joined by hyphens", "file_name")
     body = tuple(_block(entry, known) for entry in top.items("body"))

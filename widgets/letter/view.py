@@ -15,6 +15,7 @@ from IPython.display import HTML
 
 from ..content.services import Service
 from ..i18n import translator
+from ..languages import LANGS
 from ..setting import Setting, load_setting
 from .compose import Letter, compose, compose_posts, format_date
 from .data import LetterText
@@ -50,7 +51,7 @@ class LetterBuilder(w.VBox):
                  settings: Callable[[str], Setting] = load_setting, text: LetterText | None = None,
                  known: dict[str, Service] | None = None, **kwargs):
         super().__init__(**kwargs)
-        if lang not in ("en", "cy"):
+        if lang not in LANGS:
             raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
         self.lang, self.tr, self.settings = lang, translator(lang), settings
         self._compose_options = {"settings": settings, "text": text, "known": known}

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..i18n import translator
+from ..languages import LANGS, WELSH_FIRST
 from ..paths import data_dir
 from ..userdata import PRIVATE, data_folder, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
@@ -303,13 +304,13 @@ def page_titles(lang: str) -> dict[str, str]:
     return {p.page: p.title for p in pages() if p.lang == lang}
 
 
-def render_pdf(contents: dict, code: str, langs: tuple[str, ...] = ("cy", "en")) -> bytes:
+def render_pdf(contents: dict, code: str, langs: tuple[str, ...] = WELSH_FIRST) -> bytes:
     """The certificate as a PDF: one A4 landscape page per language, in the order given (Welsh first)."""
     from fpdf import FPDF
 
     from ..content.course_text import course_text
 
-    if not langs or any(lang not in ("en", "cy") for lang in langs):
+    if not langs or any(lang not in LANGS for lang in langs):
         raise ValueError("langs must be ('cy',), ('en',) or ('cy', 'en')")
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)

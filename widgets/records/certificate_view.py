@@ -13,6 +13,7 @@ from typing import Callable
 import ipywidgets as w
 
 from ..i18n import translator
+from ..languages import WELSH_FIRST
 from ..views.guard import alert_box, guard
 from . import certificate as cert
 from .errors import RecordsError
@@ -115,7 +116,7 @@ class CertificateView(w.VBox):
         links = []
         for langs, label in ((("cy",), tr.gettext("Certificate in Welsh (PDF)")),
                              (("en",), tr.gettext("Certificate in English (PDF)")),
-                             (("cy", "en"), tr.gettext("Certificate in Welsh and English (PDF)"))):
+                             (WELSH_FIRST, tr.gettext("Certificate in Welsh and English (PDF)"))):
             data = base64.b64encode(cert.render_pdf(issued.contents, issued.code, langs)).decode("ascii")
             links.append(f'<li><a class="fmse-download" download="{cert.file_name(issued.contents, langs)}" '
                          f'href="data:application/pdf;base64,{data}">{escape(label)}</a></li>')

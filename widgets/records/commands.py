@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..languages import LANGS, WELSH_FIRST
 from .errors import RecordsError
 from .store import LEARNER_ID, Learner
 
@@ -90,7 +91,7 @@ def add_parser(sub) -> None:
                                 description="Completion by module and person, with scores and dates, for the "
                                             "setting's training records. Workshop participants are left out "
                                             "unless --include-workshops is given.")
-    report.add_argument("--lang", choices=("en", "cy"), default="en", help="column headers and module titles in "
+    report.add_argument("--lang", choices=LANGS, default="en", help="column headers and module titles in "
                                                                            "English (en) or Welsh (cy)")
     report.add_argument("--out", type=Path, metavar="FILE", help="where to write (default: print it)")
     report.add_argument("--include-workshops", action="store_true",
@@ -351,7 +352,7 @@ def cmd_certificate(args) -> int:
     from ..setting import load_setting
     from .certificate import file_name, format_code, issue, render_pdf
 
-    langs = {"cy": ("cy",), "en": ("en",), "both": ("cy", "en")}[args.lang]
+    langs = {"cy": ("cy",), "en": ("en",), "both": WELSH_FIRST}[args.lang]
     setting = load_setting(langs[0])
     with _store() as store:
         learner = _one_learner(store, args.learner, args.name)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..languages import LANGS
 from .errors import RecordsError
 from .signing import PUBLIC_KEY
 from .store import (EXPORT_FORMAT, EXPORT_VERSION, MAX_CHOICES, Bundle, Certificate, Completion, Learner, StoredEvent,
@@ -188,7 +189,7 @@ def _score(value: object) -> float:
 
 
 def _lang(value: object) -> str:
-    if value not in ("en", "cy"):
+    if value not in LANGS:
         raise ValueError(f"lang {value!r} is not 'en' or 'cy'")
     return str(value)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..languages import LANGS
+
 DEFAULT_PARTICIPANTS = 30
 MAX_PARTICIPANTS = 60
 
@@ -35,7 +37,7 @@ def add_parser(sub) -> None:
     workshop.add_argument("--participants", type=_participants, default=DEFAULT_PARTICIPANTS, metavar="N",
                           help=f"how many people you expect (default {DEFAULT_PARTICIPANTS}); this many pages are "
                                f"made ready in advance, about 60 MB of memory each; at most this many plus 10%% may join")
-    workshop.add_argument("--lang", choices=("en", "cy"), default="en",
+    workshop.add_argument("--lang", choices=LANGS, default="en",
                           help="the room's main language (default en): the trainer's page opens in it and most "
                                "pages are made ready in it; each participant still chooses on the join page")
     workshop.add_argument("--bind", default="0.0.0.0", metavar="ADDRESS",

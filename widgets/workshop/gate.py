@@ -30,6 +30,7 @@ from tornado import template
 
 from ..bilingual import both, marked
 from ..course import PageInfo, pages
+from ..languages import LANGS
 from ..paths import workshop_templates_dir
 from ..records.errors import RecordsError
 from ..records.store import LEARNER_ID, clean_nickname
@@ -307,7 +308,7 @@ class JoinHandler(RoomPage):
             self.redirect(self.room.page_url(PARTICIPANT_PAGE, self.room.participants[learner_id], learner_id))
             return
         lang = self.get_query_argument("lang", self.room.lang)
-        self.page(code=normalise_code(self.get_query_argument("code", "")), lang=lang if lang in ("en", "cy")
+        self.page(code=normalise_code(self.get_query_argument("code", "")), lang=lang if lang in LANGS
                   else self.room.lang)
 
     async def post(self) -> None:
@@ -316,7 +317,7 @@ class JoinHandler(RoomPage):
         code = normalise_code(self.get_body_argument("code", ""))
         nickname = self.get_body_argument("nickname", "")[:200]
         lang = self.get_body_argument("lang", self.room.lang)
-        lang = lang if lang in ("en", "cy") else self.room.lang
+        lang = lang if lang in LANGS else self.room.lang
         shown = {"code": code, "nickname": nickname, "lang": lang}
         if self.room.joins_exhausted(address):
             self.page(429, **shown, problems=[both(
@@ -377,7 +378,7 @@ class TrainerHandler(RoomPage):
 
     def get(self) -> None:
         lang = self.get_query_argument("lang", self.room.lang)
-        lang = lang if lang in ("en", "cy") else self.room.lang
+        lang = lang if lang in LANGS else self.room.lang
         address = self.request.remote_ip or ""
         token = self.get_query_argument("token", None)
         if token is not None:
