@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from ..languages import LANGS
 from ..paths import data_dir, notebooks_dir
 from . import translation
 from .text import english_hash
@@ -320,7 +321,7 @@ def _apply_yaml(path: Path, items, reviewer: str, date: str) -> None:
     def visit(node, where: str):
         if isinstance(node, yaml.MappingNode):
             keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-            if "en" in keys and "cy" in keys and all(isinstance(keys[k][1], yaml.ScalarNode) for k in ("en", "cy")):
+            if all(isinstance(keys.get(lang, (None, None))[1], yaml.ScalarNode) for lang in LANGS):
                 hit = wanted.get(where or "(top)")
                 if hit:
                     _yaml_edits(text, node, keys, hit, reviewer, date, edits)
