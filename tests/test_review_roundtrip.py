@@ -153,3 +153,20 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_changes(course, 
     with pytest.raises(review.ReviewFileError, match="--reviewer"):
         review.import_review(empty, "  ", root, po)
     assert snapshot(root) == before
+
+
+def test_the_commands_export_and_refuse_a_bad_file_with_a_message(tmp_path, capsys):
+    from fmse_widgets.cli import main
+
+    out = tmp_path / "cy.po"
+    assert main(["content", "export", "--lang", "cy", "--out", str(out)]) == 0
+    assert "Welsh strings to" in capsys.readouterr().out and len([m for m in load(out) if m.id]) > 1500
+    bad = tmp_path / "bad.po"
+    bad.write_text("not a translation file\n", encoding="utf-8")
+    assert main(["content", "import", str(bad), "--reviewer", "Siân Jones"]) == 1
+    err = capsys.readouterr().err
+    assert "not a readable .po file" in err and "Nothing was changed" in err
+    assert main(["content", "import", str(out)]) == 2
+    assert "--reviewer NAME" in capsys.readouterr().err
+    assert main(["content", "status"]) == 0
+    assert "Welsh strings the course shows: " in capsys.readouterr().out
