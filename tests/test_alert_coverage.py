@@ -55,7 +55,9 @@ CORRECTIONS = {
     "en": [Correction("StopNCCI.org -> StopNCII.org", "StopNCCI.org's Industry Partners", "StopNCII.org's Industry Partners"),
            Correction("that the has occurred on -> that the incident has occurred on",
                       "that the has occurred on", "that the incident has occurred on")],
-    "cy": [Correction("gynhrychir -> gynhyrchir", "gynhrychir", "gynhyrchir"),
+    # The Welsh has the English's StopNCCI.org slip too: corrected at the point of quotation, as the English is.
+    "cy": [Correction("StopNCCI.org -> StopNCII.org", "Partneriaid Diwydiant StopNCCI.org", "Partneriaid Diwydiant StopNCII.org"),
+           Correction("gynhrychir -> gynhyrchir", "gynhrychir", "gynhyrchir"),
            Correction("diweddarau'n -> diweddaru'n", "diweddarau'n", "diweddaru'n"),
            Correction("phhecyn -> phecyn", "phhecyn", "phecyn"),
            Correction("a bod wedi rhywun wedi meithrin -> a bod rhywun wedi meithrin",

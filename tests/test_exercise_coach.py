@@ -74,6 +74,7 @@ def test_mutated_forms_are_only_accepted_where_welsh_puts_them():
     ("Roedden nhw'n secstio.", [("sexting", "secstio")]),
     ("Roedd hi mewn perthynas ag oedolyn.", [("relationship", "mewn perthynas ag")]),    # "ag" before a vowel
     ("Roedd e mewn perthynas gydag oedolyn.", [("relationship", "mewn perthynas gydag")]),
+    ("Roedd hi mewn perthynas hefo dyn.", [("relationship", "mewn perthynas hefo")]),  # northern "hefo"
 ])
 def test_welsh_phrases_are_found_in_their_mutated_forms(phrases, text, expected):
     assert found(text, "cy", phrases) == expected

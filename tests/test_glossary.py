@@ -1,4 +1,4 @@
-"""The glossary (data/glossary.yaml and its two pages): complete, sourced, and sorted in each language's order."""
+"""The glossary (data/termbase.yaml and its two pages): complete, sourced, and sorted in each language's order."""
 from __future__ import annotations
 
 import json
@@ -105,8 +105,8 @@ def test_glossary_pages_are_reference_twins(root):
 ])
 def test_a_bad_glossary_file_is_named(tmp_path, data, problem):
     with pytest.raises(ContentError, match=problem) as caught:
-        parse_glossary(data, tmp_path / "glossary.yaml")
-    assert "glossary.yaml" in str(caught.value)
+        parse_glossary(data, tmp_path / "termbase.yaml")
+    assert "termbase.yaml" in str(caught.value)
 
 
 def test_a_quoted_example_in_a_note_is_shown_as_a_quotation():

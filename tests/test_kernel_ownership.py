@@ -138,7 +138,7 @@ def test_only_the_session_that_opened_a_page_reaches_its_kernel(server):
 
     for cookie in (None, stranger.cookie_header()):
         with pytest.raises(tornado.httpclient.HTTPClientError) as refused:
-            run_async(lambda: connect(server.base, kernel, cookie))
+            run_async(lambda cookie=cookie: connect(server.base, kernel, cookie))
         assert refused.value.code == 404
         headers = {"Cookie": cookie} if cookie else {}
         assert raw(server.base, "GET", f"/api/kernels/{kernel}", headers)[0] == 404

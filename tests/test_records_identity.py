@@ -202,7 +202,7 @@ def test_a_name_already_on_this_computer_is_asked_about_never_duplicated_silentl
     view.same_yes.click()
     assert view.learner_id == existing and view.name == "Gwyneth Lewis"
     with open_store() as store:
-        assert [l.learner_id for l in store.learners()] == [existing]
+        assert [learner.learner_id for learner in store.learners()] == [existing]
     # The browser is asked to remember them, and offered "Continue as" / "I'm someone else".
     assert 'class="fmse-remember"' in view.browser.value and f"learner={existing}" in view.browser.value
     assert escape_html(tr.gettext("I'm someone else")) in view.browser.value
@@ -215,7 +215,7 @@ def test_a_name_already_on_this_computer_is_asked_about_never_duplicated_silentl
     other.same_no.click()
     assert other.learner_id not in ("", existing) and other.same_box.layout.display == "none"
     with open_store() as store:
-        assert sorted(l.name for l in store.learners()) == ["Gwyneth Lewis", "Gwyneth Lewis"]
+        assert sorted(learner.name for learner in store.learners()) == ["Gwyneth Lewis", "Gwyneth Lewis"]
 
 
 def test_the_browser_is_asked_to_remember_only_in_voila_and_with_a_valid_grant(data_folder):

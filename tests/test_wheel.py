@@ -37,7 +37,7 @@ from servers import fetch, free_port
 ROOT = Path(__file__).resolve().parents[1]
 FULL_INSTALL = os.environ.get("FMSE_WHEEL_TEST_INSTALL") == "full"
 NOT_IN_THE_WHEEL = (".git", ".venv", "node_modules", "build", "dist", "test-artifacts", "__pycache__",
-                    ".ipynb_checkpoints", ".pytest_cache", "*.egg-info")
+                    ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
 
 
 def run(*command, cwd: Path, env: dict | None = None, timeout: float = 600) -> str:
@@ -93,12 +93,15 @@ def test_the_wheel_holds_the_whole_course_and_no_tests(wheel):
     assert inside["fmse_widgets/data/"] == course_files("data")
     for folder in ("exercises", "text", "cases", "source", "language"):
         assert any(n.startswith(folder + "/") for n in inside["fmse_widgets/data/"]), folder
-    for name in ("services.yaml", "letter.yaml", "workshop.yaml", "glossary.yaml", "cases/sample.csv"):
+    for name in ("services.yaml", "letter.yaml", "workshop.yaml", "termbase.yaml", "cases/sample.csv"):
         assert name in inside["fmse_widgets/data/"], name
     assert inside["fmse_widgets/locale/"] == {"fmse.pot", "cy/LC_MESSAGES/fmse.po"}
     assert inside["fmse_widgets/jupyter/"] == course_files("widgets/jupyter")
     assert "voila/templates/fmse/static/course.css" in inside["fmse_widgets/jupyter/"]
     assert "fmse_widgets/workshop/templates/join.html" in names
+    # the certificate font ships with its licence (no font package needed: matplotlib is not a dependency)
+    assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE_DEJAVU"} <= {
+        n.removeprefix("fmse_widgets/records/fonts/") for n in names if n.startswith("fmse_widgets/records/fonts/")}
     # every file of the package folder, so a new subpackage or a new kind of file cannot be left out quietly
     package = {f"fmse_widgets/{n}" for n in course_files("widgets") if not n.endswith((".pyc", ".mo"))}
     assert package - names == set(), "in widgets/ but not in the wheel (pyproject.toml: packages, package-data)"
@@ -148,15 +151,17 @@ def installed(wheel, tmp_path_factory) -> dict:
 def test_the_installed_course_comes_from_the_wheel_not_the_checkout(installed):
     where = json.loads(run(installed["bin"] / "python", "-c",
                            "import json, sys, importlib.metadata as m, fmse_widgets.paths as p; "
+                           "from fmse_widgets.records.certificate import font_path; "
                            "print(json.dumps({'file': p.__file__, 'installed': p.installed(), "
                            "'notebooks': str(p.notebooks_dir()), 'data': str(p.data_dir()), "
                            "'template': str(p.template_dir()), 'locale': str(p.locale_dir()), "
                            "'metadata': str(m.distribution('fmse-course').locate_file('')), "
+                           "'font': str(font_path(bold=True)), "
                            "'path': sys.path}))",
                            cwd=installed["cwd"], env=installed["env"]))
     venv = str(installed["venv"])
     assert where["installed"] is True
-    for key in ("file", "notebooks", "data", "template", "locale", "metadata"):
+    for key in ("file", "notebooks", "data", "template", "locale", "metadata", "font"):
         assert where[key].startswith(venv), (key, where[key])
     assert not [entry for entry in where["path"] if entry.startswith(str(ROOT)) and ".venv" not in entry]
 

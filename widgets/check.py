@@ -299,12 +299,14 @@ def check_records(say: Say) -> list[Finding]:
 
     from .records.errors import RecordsError
     from .records.recorder import open_store
+    from .records.sqlite import SQLiteStore
 
     try:
         store = open_store()
         try:
             path = Path(store.location)
-            if store.integrity_check() != ["ok"]:  # the full check: opening made only the quick one
+            # the full check (opening made only the quick one)
+            if isinstance(store, SQLiteStore) and store.integrity_check() != ["ok"]:
                 raise RecordsError("corrupt", path=path)
         finally:
             store.close()

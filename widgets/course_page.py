@@ -17,7 +17,7 @@ class CoursePage:
         from .records import start_records
 
         self.page, self.lang = page, lang
-        self.identity, self.recorder = (start or start_records)()
+        self.identity, self.recorder = (start or start_records)()  # type: ignore[var-annotated]
 
     @property
     def learner_id(self) -> str | None:

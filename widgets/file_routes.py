@@ -11,12 +11,20 @@ and every error on these routes is the course's one-line bilingual refusal (`ser
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import tornado.web
 from voila.static_file_handler import TemplateStaticFileHandler
 
 
-class _CleanFileErrors:
+# Mixins placed before a StaticFileHandler subclass: type-checked as the handler they are mixed into.
+if TYPE_CHECKING:
+    _StaticFiles = tornado.web.StaticFileHandler
+else:
+    _StaticFiles = object
+
+
+class _CleanFileErrors(_StaticFiles):
     """Mixed in before a `tornado.web.StaticFileHandler` subclass: errors as the one-line refusal."""
 
     def write_error(self, status_code: int, **kwargs) -> None:

@@ -1,61 +1,30 @@
-"""The glossary (data/glossary.yaml): the course's English and Welsh terms, in each language's alphabetical order."""
+"""The glossary pages: the termbase's English and Welsh terms (data/termbase.yaml), in each language's alphabetical
+order."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from IPython.display import HTML
 
-from .content.fields import ID_PATTERN, Fields
-from .content.loader import read_yaml
-from .content.text import Text
 from .exercises.coach import QUOTE_CLOSE, QUOTE_OPEN
 from .i18n import translator
 from .languages import LANGS
-from .paths import data_dir
+from .termbase import Term, parse_termbase, termbase
 from .welsh import sort_key
 
 # Jupyter's own styles right-align table cells; words in a glossary read from the start of the line.
 LEFT = ' style="text-align: start"'
-# Where a term's Welsh comes from.
-SOURCES = ("alert", "hwb", "course")
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    id: str
-    term: Text
-    source: str
-    note: Text | None
 
 
 def parse_glossary(data: object, file: Path | str) -> tuple[Term, ...]:
-    top = Fields(data, file=file, item=None, kind="term")
-    terms: list[Term] = []
-    seen: set[str] = set()
-    for entry in top.items("terms"):
-        term_id = entry.string("id", pattern=ID_PATTERN)
-        entry.item = term_id
-        if term_id in seen:
-            entry.fail(f"term id {term_id!r} is used twice", "id")
-        seen.add(term_id)
-        terms.append(Term(id=term_id, term=entry.text("term"), source=entry.string("source", choices=SOURCES),
-                          note=entry.text("note", required=False)))
-        entry.no_other_keys()
-    top.no_other_keys()
-    return tuple(terms)
-
-
-@lru_cache(maxsize=4)
-def _glossary(path: Path) -> tuple[Term, ...]:
-    return parse_glossary(read_yaml(path), path)
+    """The terms of a termbase file (data/termbase.yaml), checked."""
+    return parse_termbase(data, file).terms
 
 
 def terms(path: Path | None = None) -> tuple[Term, ...]:
     """Every term, in the order of the file."""
-    return _glossary((path or data_dir() / "glossary.yaml").resolve())
+    return termbase(path).terms
 
 
 def sorted_terms(lang: str, path: Path | None = None) -> list[Term]:

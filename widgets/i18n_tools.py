@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .i18n import DOMAIN, catalogue_path
 from .paths import PACKAGE, locale_dir
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
             # widgets/bilingual.py: both languages at once, and messages marked where defined, translated later
@@ -17,7 +21,7 @@ def pot_path() -> Path:
     return locale_dir() / f"{DOMAIN}.pot"
 
 
-def extract() -> "babel.messages.catalog.Catalog":  # noqa: F821
+def extract() -> Catalog:
     """Every translatable string in the package's Python files, with file and line for translators."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -79,6 +83,6 @@ def check_welsh(po: Path | None = None) -> list[str]:
             problems.append(f"{po.name}: {key!r} is marked fuzzy (gettext would ignore it)")
         if isinstance(message.id, tuple) and len(strings) != WELSH_PLURALS:
             problems.append(f"{po.name}: {key!r} needs all {WELSH_PLURALS} Welsh plural forms")
-        if not all(s and s.strip() for s in strings):
+        if not all(isinstance(s, str) and s.strip() for s in strings):
             problems.append(f"{po.name}: {key!r} has an empty Welsh translation")
     return problems

@@ -29,7 +29,7 @@ import json
 import time
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from jupyter_client.jsonutil import json_default
 from jupyter_client.session import DELIM
@@ -91,7 +91,7 @@ def _check_header(header: dict) -> None:
         raise Refused("the header names no message type")
 
 
-def _offsets(frame: bytes, count: int, width: int, byteorder: str, table_end: int) -> list[int]:
+def _offsets(frame: bytes, count: int, width: int, byteorder: Literal["little", "big"], table_end: int) -> list[int]:
     """`count` offsets of `width` bytes after the count field; each must be inside the frame, none decreasing."""
     offsets = [int.from_bytes(frame[width * (i + 1):width * (i + 2)], byteorder) for i in range(count)]
     if offsets[0] < table_end:

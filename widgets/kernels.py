@@ -22,6 +22,7 @@ import collections
 import json
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import tornado.web
@@ -254,7 +255,9 @@ class _Claiming:
 
     def _claim(self, kernel_id: str) -> None:
         if isinstance(self._manager, CourseKernelManager):
-            self._manager.claim(kernel_id, browser_session(self._handler, create=True), self._handler.request.path,
+            session = browser_session(self._handler, create=True)
+            assert session is not None  # create=True always gives one
+            self._manager.claim(kernel_id, session, self._handler.request.path,
                                 self._handler.request.remote_ip or "")
 
     async def start_kernel(self, *args, **kwargs):
@@ -304,7 +307,14 @@ class OwnedPageHandler(TornadoVoilaHandler):
 
 # ---- routes of one kernel --------------------------------------------------------------------------------------
 
-class _OwnerOnly:
+# A mixin placed before a Jupyter handler class: type-checked as the handler it is mixed into.
+if TYPE_CHECKING:
+    _Handler = tornado.web.RequestHandler
+else:
+    _Handler = object
+
+
+class _OwnerOnly(_Handler):
     """Mixin: the request's kernel must belong to the request's browser session, else 404 (for all it knows,
     there is no such kernel)."""
 
@@ -321,11 +331,11 @@ class _OwnerOnly:
         refuse(self, 404)
         return True
 
-    async def prepare(self):
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
         """Refuse anyone but the owner before the handler's own prepare() runs (nothing runs after a refusal)."""
         if self.owner_refusal():
             return
-        result = super().prepare()  # the Jupyter/Voilà handler's own, next in the subclass's MRO
+        result = super().prepare(*args, **kwargs)  # the Jupyter/Voilà handler's own, next in the subclass's MRO
         if result is not None:
             await result
 

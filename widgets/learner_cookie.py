@@ -41,7 +41,7 @@ REFUSED = joined("server refusal", "Refused: this link is not valid (or has expi
 def _valid_id(value: str | None) -> bool:
     from .records.store import LEARNER_ID
 
-    return bool(value) and bool(LEARNER_ID.match(value))
+    return value is not None and bool(LEARNER_ID.match(value))
 
 
 def base_url(environ=None) -> str:
@@ -84,7 +84,7 @@ def remembered(handler: tornado.web.RequestHandler) -> str | None:
     if not handler.settings.get(SETTING):
         return None
     learner_id = cookie(handler, LEARNER_COOKIE, max_age_days=LEARNER_DAYS)
-    return learner_id if _valid_id(learner_id) and known_learner(learner_id) else None
+    return learner_id if learner_id is not None and _valid_id(learner_id) and known_learner(learner_id) else None
 
 
 def _landing(handler: tornado.web.RequestHandler) -> str:

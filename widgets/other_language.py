@@ -8,24 +8,19 @@ prose of markdown cells and exercise text the page header hands this list to the
 which marks every occurrence in the rendered page (form-control labels, which are plain text, excepted).
 
 The list is the services whose name is a proper noun in one language only (data/services.yaml, `name_lang`),
-and the few further names and quoted terms that the course's prose uses (below).
+and the names, abbreviations, app names and quoted terms the termbase lists under `names` (data/termbase.yaml):
+data, not a hand list in code.
 """
 from __future__ import annotations
 
 import json
 
 from .content.services import services
-
-# Names and quoted terms of the other language that the prose of the course's pages uses, by page language.
-QUOTED = {
-    "cy": ("Internet Watch Foundation", "National Center for Missing & Exploited Children", "Thorn",
-           "sexually coerced extortion", "sextortion"),
-    "en": ("Cymraeg", "Person Diogelu Dynodedig"),
-}
-
+from .languages import LANGS
+from .termbase import termbase
 
 def other(lang: str) -> str:
-    if lang not in QUOTED:
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
     return "en" if lang == "cy" else "cy"
 
@@ -33,7 +28,7 @@ def other(lang: str) -> str:
 def phrases(lang: str) -> tuple[str, ...]:
     """Everything in the other language that a page in `lang` may contain, longest first."""
     names = {s.name(lang) for s in services().values() if s.name_lang and s.name_lang != lang}
-    return tuple(sorted(names | set(QUOTED[lang]), key=lambda p: (-len(p), p)))
+    return tuple(sorted(names | set(termbase().names[lang]), key=lambda p: (-len(p), p)))
 
 
 def phrases_script(lang: str) -> str:

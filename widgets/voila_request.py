@@ -4,12 +4,13 @@ A warm (preheated) Voilà kernel runs a page before anyone asks for it, then wai
 hands the page's address (query string and the like) to the kernel over a websocket,
 `/voila/query/<kernel id>`. `voila.utils.wait_for_request` does this, but importing `voila.utils` brings in
 jupyter_server, nbconvert and jsonschema: about 50 MiB in every kernel (measured by benchmarks/workshop.py).
-This does the same with only the `websockets` package, using the environment variables Voilà sets
-(voila.utils.ENV_VARIABLE).
+This does the same with Tornado's websocket client (Tornado is already loaded in every kernel: ipykernel runs
+on it), using the environment variables Voilà sets (voila.utils.ENV_VARIABLE).
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -29,14 +30,28 @@ def query_url(environ=None) -> str:
 
 
 async def _receive(url: str) -> str | None:
-    from websockets.asyncio.client import connect
+    """The one message the server sends on the query websocket, or None (logged) when it cannot be had."""
+    from tornado.httpclient import HTTPClientError
+    from tornado.iostream import StreamClosedError
+    from tornado.websocket import websocket_connect
 
     try:
-        async with connect(url, open_timeout=OPEN_TIMEOUT) as socket:
-            return await socket.recv()
-    except (OSError, TimeoutError) as exc:
+        socket = await websocket_connect(url, connect_timeout=OPEN_TIMEOUT)
+    except (OSError, TimeoutError, HTTPClientError, StreamClosedError) as exc:
         log.warning("could not fetch this page's request from %s: %s", url, exc)
         return None
+    try:
+        message = await socket.read_message()
+    finally:
+        socket.close()
+        with contextlib.suppress(TimeoutError):  # wait for the closing handshake: no socket is left open
+            async with asyncio.timeout(OPEN_TIMEOUT):
+                while await socket.read_message() is not None:
+                    pass
+    if message is None:
+        log.warning("could not fetch this page's request from %s: the server closed the connection", url)
+        return None
+    return message if isinstance(message, str) else message.decode("utf-8")
 
 
 def wait_for_request() -> None:

@@ -6,7 +6,6 @@ fails, no response is an error, the console stays clean, and the fonts, style sh
 all come from the course server itself."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import pytest
 

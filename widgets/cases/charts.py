@@ -7,6 +7,7 @@ run, so nbval can check chart outputs too.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -155,7 +156,7 @@ def bar_chart(key: str, title: str, desc: str, labels: list[str], series: list[S
         for j, line in enumerate(lines):
             parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{first + 16 * j:g}" text-anchor="end" {FONT} '
                          f'fill="currentColor">{esc(line)}</text>')
-        x = LABEL_WIDTH
+        x: float = LABEL_WIDTH
         for k, s in enumerate(series):
             w = area * s.values[i] / peak
             if w > 0:
@@ -182,7 +183,7 @@ def nice_ticks(peak: float, most: int = 4) -> list[int]:
         step *= 10
 
 
-def column_chart(key: str, title: str, desc: str, labels: list[str], values: list[float],
+def column_chart(key: str, title: str, desc: str, labels: list[str], values: Sequence[float],
                  ticks: dict[int, str], *, lang: str = "en") -> str:
     """Vertical columns over time; `ticks` maps a column's index to the label written under it. The value axis
     has gridlines at round values; an empty chart has none."""
@@ -192,11 +193,11 @@ def column_chart(key: str, title: str, desc: str, labels: list[str], values: lis
     step = (WIDTH - left - 10) / max(len(values), 1)
     parts = [_svg_open(key, height, title, desc)]
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="currentColor"/>')
-    for value in axis:
-        y = bottom - 170 * value / top
+    for tick in axis:
+        y = bottom - 170 * tick / top
         parts.append(f'<text x="{left - 6}" y="{y + 5:g}" text-anchor="end" {FONT} fill="currentColor">'
-                     f'{number(value)}</text>')
-        if value:
+                     f'{number(tick)}</text>')
+        if tick:
             parts.append(f'<line x1="{left}" y1="{y:g}" x2="{WIDTH - 10}" y2="{y:g}" stroke="currentColor" '
                          f'stroke-opacity="0.25"/>')
     for i, value in enumerate(values):

@@ -145,7 +145,7 @@ class CaseTable:
             by_age_band=by_band,
             by_platform=self._count("first_contact_platform", idx),
             by_demand=self._count("demand_type", idx),
-            by_local_authority={code: tuple(int(t[i]) for t in tallies)
+            by_local_authority={code: (int(tallies[0][i]), int(tallies[1][i]), int(tallies[2][i]), int(tallies[3][i]))
                                 for i, code in enumerate(s.LOCAL_AUTHORITIES)},
         )
 

@@ -218,7 +218,9 @@ class _Checker:
 
     @staticmethod
     def _int_ok(column: s.Column, value: str) -> bool:
-        return bool(re.fullmatch(r"-?\d{1,9}", value)) and column.minimum <= int(value) <= column.maximum
+        low, high = column.minimum, column.maximum  # set on every int column (schema.py)
+        return (bool(re.fullmatch(r"-?\d{1,9}", value)) and low is not None and high is not None
+                and low <= int(value) <= high)
 
     def check_month(self, column: s.Column) -> None:
         codes, categories = self.categories(column.name)
@@ -303,6 +305,7 @@ def load_cases(path: Path | str) -> pd.DataFrame:
     if frame.empty:
         raise CaseDataError(path, ["the file has a header but no rows"])
     ids = _Checker(path, frame).run()
+    assert ids is not None  # run() raises CaseDataError whenever the ids could not be read
     typed = _typed(frame, ids)
     del frame
     if len(typed) >= 100_000:

@@ -1,14 +1,14 @@
 """Reading one exercise's fields with checks that name the field and the fix (the content schema's machinery).
 
 Hand-written rather than JSON Schema so that a kernel can validate content without importing jsonschema
-(about 30 MiB and 0.7 s); every rule lives here or in the type's parser in `exercises.py`.
+(about 30 MiB and 0.7 s); every rule lives here or in the type's parser in `exercises/<type>.py`.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 from .errors import ContentError
 from .text import CY_STATUSES, LANGS, Text
@@ -29,7 +29,7 @@ class Fields:
         self.data = data
         self.read: set[str] = set()
 
-    def fail(self, problem: str, key: str | None = None) -> None:
+    def fail(self, problem: str, key: str | None = None) -> NoReturn:
         raise ContentError(self.file, problem, item=self.item, field=self._join(key), kind=self.kind)
 
     def _join(self, key: str | None) -> str | None:
@@ -44,6 +44,13 @@ class Fields:
                 self.fail("is missing", key)
             return None
         return self.data[key]
+
+    @overload
+    def string(self, key: str, *, required: Literal[True] = ..., pattern: re.Pattern[str] | None = ...,
+               choices: tuple[str, ...] | None = ...) -> str: ...
+    @overload
+    def string(self, key: str, *, required: bool, pattern: re.Pattern[str] | None = ...,
+               choices: tuple[str, ...] | None = ...) -> str | None: ...
 
     def string(self, key: str, *, required: bool = True, pattern: re.Pattern[str] | None = None,
                choices: tuple[str, ...] | None = None) -> str | None:
@@ -73,6 +80,11 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not minimum <= value <= maximum:
             self.fail(f"must be a number from {minimum} to {maximum}, not {value!r}", key)
         return float(value)
+
+    @overload
+    def text(self, key: str, *, required: Literal[True] = ...) -> Text: ...
+    @overload
+    def text(self, key: str, *, required: bool) -> Text | None: ...
 
     def text(self, key: str, *, required: bool = True) -> Text | None:
         value = self._get(key, required)

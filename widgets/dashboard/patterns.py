@@ -147,8 +147,9 @@ class CasePatterns(w.VBox):
             (c.share(sm.within_hour, sm.cases, lang), tr.gettext("were threatened within an hour of first contact")),
             (c.share(sm.paid, sm.cases, lang), tr.gettext("paid something")),
             (c.share(sm.asked_again, sm.paid, lang), tr.gettext("of those who paid were asked for more")),
-            (c.small(lang) if few else f"£{c.number(sm.median_demand)}", tr.gettext("median amount first demanded")),
-            (c.small(lang) if few else c.minutes_text(sm.median_minutes, lang),
+            (c.small(lang) if few or sm.median_demand is None else f"£{c.number(sm.median_demand)}",
+             tr.gettext("median amount first demanded")),
+            (c.small(lang) if few or sm.median_minutes is None else c.minutes_text(sm.median_minutes, lang),
              tr.gettext("median time from first contact to threat")),
         ]
         body = "".join(f'<li><strong class="fmse-figure-value">{c.esc(v)}</strong> {c.esc(t)}</li>'

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 import ipywidgets as w
 from IPython.display import HTML
@@ -54,7 +55,7 @@ class LetterBuilder(w.VBox):
         if lang not in LANGS:
             raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
         self.lang, self.tr, self.settings = lang, translator(lang), settings
-        self._compose_options = {"settings": settings, "text": text, "known": known}
+        self._compose_options: dict[str, Any] = {"settings": settings, "text": text, "known": known}
         self.letter: Letter | None = None
         tr = self.tr
         self.date_picker = w.DatePicker(description=tr.gettext("Date of the letter"), value=today or dt.date.today(),

@@ -14,17 +14,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import importlib.util
 import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..i18n import translator
 from ..languages import LANGS, WELSH_FIRST
-from ..paths import data_dir
 from ..userdata import PRIVATE, data_folder, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
 from .progress import (CHECKED_MODULES, FINAL_MODULE, KNOWLEDGE_CHECK, REQUIRED_MODULES, PageListError,
@@ -34,6 +32,7 @@ from .store import CODE, Certificate, RecordStore, StoredEvent, utc_now
 FINAL_PAGE = "check-your-learning"
 KEY_FILE = "certificate.key"
 CONTENTS_VERSION = 1
+FONTS = Path(__file__).resolve().parent / "fonts"  # DejaVu Sans and its licence (package data)
 
 
 class RuleError(RuntimeError):
@@ -195,7 +194,7 @@ def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, priv
         raise RecordsError("invalid", detail="a certificate needs the learner's name: add it on the start page")
     rule = rule or load_rule()
     found = standing(rule, store.events(learner_id=learner_id))
-    if not found.eligible:
+    if not found.eligible or found.completed_on is None:
         raise RecordsError("invalid", detail=f"not earned yet: still to do: {', '.join(still_to_do(rule, found))}")
     from . import signing
 
@@ -290,12 +289,12 @@ def verify(store: RecordStore, code_text: str, *, trusted: set[str] | None = Non
 # ---- the PDF ----------------------------------------------------------------------------------------------
 
 def font_path(bold: bool = False) -> Path:
-    """DejaVu Sans as shipped by matplotlib (it has ŵ, ŷ and every other Welsh letter)."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RecordsError("invalid", detail="the certificate font comes with matplotlib, which is not installed")
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / name
+    """DejaVu Sans (it has ŵ, ŷ and every other Welsh letter), shipped in the package with its licence
+    (fonts/LICENSE_DEJAVU): copied from matplotlib 3.11.2's mpl-data, so the course needs no font package."""
+    path = FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if not path.is_file():
+        raise RecordsError("invalid", detail=f"the certificate font {path} is missing: reinstall fmse-course")
+    return path
 
 
 def page_titles(lang: str) -> dict[str, str]:
@@ -380,5 +379,6 @@ def format_day(day: date, lang: str) -> str:
 
 def file_name(contents: dict, langs: tuple[str, ...]) -> str:
     """E.g. tystysgrif-certificate-2026-11-20.pdf (no name in it, so it says nothing when listed)."""
-    stem = {("cy",): "tystysgrif", ("en",): "certificate"}.get(tuple(langs), "tystysgrif-certificate")
+    stems: dict[tuple[str, ...], str] = {("cy",): "tystysgrif", ("en",): "certificate"}
+    stem = stems.get(tuple(langs), "tystysgrif-certificate")
     return f"{stem}-{contents['completed_on']}.pdf"

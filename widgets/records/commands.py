@@ -330,7 +330,7 @@ def _records_say(events) -> str:
         course = course_state(completion_rule(), events)
     except PageListError as exc:
         return f"The records' completion cannot be worked out: {exc}"
-    if course.completed:
+    if course.completed_on is not None:
         return f"The records show the course completed on {course.completed_on.isoformat()}."
     return f"The records do not show the course completed now (still to do: {', '.join(course.missing)})."
 

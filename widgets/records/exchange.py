@@ -13,6 +13,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..languages import LANGS
 from .errors import RecordsError
@@ -151,12 +152,14 @@ def _signature(data: dict) -> tuple[str, str]:
     if not isinstance(found, dict):
         return "altered", ""
     public_key, value = found.get("public_key"), found.get("value")
+    if not isinstance(public_key, str) or not isinstance(value, str):
+        return "altered", ""
     try:
         ok = signing.signature_ok(signed_text(data), public_key, value)
     except RecursionError:
         ok = False
     if not ok or found.get("key_id") != signing.key_id(public_key):
-        return "altered", public_key if isinstance(public_key, str) and signing.PUBLIC_KEY.match(public_key) else ""
+        return "altered", public_key if signing.PUBLIC_KEY.match(public_key) else ""
     return "signed", public_key
 
 
@@ -165,7 +168,7 @@ def _no_conflicts(bundle: Bundle, path: Path) -> None:
     for kind, items, key in (("events", bundle.events, lambda x: x.event_id),
                              ("learners", bundle.learners, lambda x: x.learner_id),
                              ("certificates", bundle.certificates, lambda x: x.code)):
-        seen: dict[str, object] = {}
+        seen: dict[str, Any] = {}
         for item in items:
             other = seen.setdefault(key(item), item)
             if other != item:

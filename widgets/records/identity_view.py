@@ -51,7 +51,7 @@ class IdentityView(w.VBox):
         self.lang, self.remember, self.store_factory, self.workshop = lang, remember, store_factory, workshop
         self.tr = tr = translator(lang)
         self.add_class("fmse-identity")
-        self.note = w.HTML(f'<p class="fmse-privacy-note">{escape(privacy_note(lang))}</p>')
+        self.note = w.HTML(f'<p class="fmse-privacy-note" lang="{lang}">{escape(privacy_note(lang))}</p>')
         self.name_box = w.Text(value="", description=tr.gettext("Your name"),
                                placeholder=tr.gettext("optional: as it should appear on a certificate"),
                                continuous_update=False, layout=w.Layout(width="auto"))
@@ -124,12 +124,12 @@ class IdentityView(w.VBox):
         wanted = (clean_name(name) or "").casefold()
         store = self.store_factory()
         try:
-            same = [l for l in store.learners() if l.name and l.name.casefold() == wanted]
+            same = [one for one in store.learners() if one.name and one.name.casefold() == wanted]
         finally:
             store.close()
         if not same:
             return None
-        newest = max(same, key=lambda l: l.created_at)
+        newest = max(same, key=lambda one: one.created_at)
         return newest.learner_id, newest.name or ""
 
     def _ask_same(self, learner_id: str, name: str) -> None:

@@ -117,9 +117,13 @@ class Requirement:
 
 
 class Answer(Protocol):
-    exercise_id: str
-    passed: bool | None
-    finished_at: str
+    """What completion needs of a saved answer (read-only: StoredEvent is a frozen dataclass)."""
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def passed(self) -> bool | None: ...
+    @property
+    def finished_at(self) -> str: ...
 
 
 def module_number(path: str) -> int | None:
@@ -207,7 +211,7 @@ class CourseState:
 
     @property
     def completed_at(self) -> str | None:
-        return max(m.completed_at for m in self.required) if self.completed else None
+        return max(m.completed_at or "" for m in self.required) if self.completed else None
 
     @property
     def completed_on(self) -> date | None:

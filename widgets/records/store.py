@@ -16,7 +16,7 @@ import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
-from typing import Iterable, Protocol, runtime_checkable
+from typing import Iterable, Protocol, overload, runtime_checkable
 
 from ..recording import ExerciseEvent
 from .errors import RecordsError
@@ -232,6 +232,12 @@ def clean_nickname(value: object) -> str | None:
     if name is not None and len(name) > MAX_NICKNAME:
         raise RecordsError("invalid", detail=f"a nickname has at most {MAX_NICKNAME} characters")
     return name
+
+
+@overload
+def check_workshop(value: str) -> str: ...
+@overload
+def check_workshop(value: object) -> str | None: ...
 
 
 def check_workshop(value: object) -> str | None:

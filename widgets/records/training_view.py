@@ -52,9 +52,9 @@ def cell_parts(cell: Cell, lang: str, *, course: bool = False) -> tuple[str, str
             return state, course_text(lang, cell.done, cell.total)
         # TRANSLATORS: a cell of the staff-training grid: {done} of {total} exercises of a module are done.
         return state, tr.gettext("{done} of {total}").format(done=cell.done, total=cell.total)
-    if cell.state == COMPLETED:
+    if cell.state == COMPLETED and cell.completed_on is not None:
         return state, _day(cell.completed_on, lang)
-    if cell.state == DUE:
+    if cell.state == DUE and cell.completed_on is not None:
         return state, tr.gettext("completed {date}").format(date=_day(cell.completed_on, lang))
     return state, ""
 

@@ -72,7 +72,7 @@ class ChatView(ExerciseView):
         items = "".join(
             f"<li>{mark(r.right)}<strong>"
             f"{esc(label.format(n=numbers[r.message.id], state=ticked if r.marked else not_ticked))}</strong> "
-            f"{rich(r.message.feedback(lang))}</li>" for r in result.messages)
+            f"{rich(r.message.feedback(lang) if r.message.feedback else '')}</li>" for r in result.messages)
         why = fill(tr.gettext("Why: {reason} ({source})"), reason=rich(exercise.why(lang)),
                    source=esc(source_label(exercise.section, lang)))
         parts.append(f'<ul class="fmse-results">{items}</ul><p class="fmse-why">{why}</p>')

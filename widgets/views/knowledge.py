@@ -68,7 +68,7 @@ class KnowledgeCheckView(ExerciseView):
         return {b.question.id: b.chosen() for b in self.boxes}
 
     def _on_submit(self, _button=None) -> None:
-        tr, lang, exercise = self.tr, self.lang, self.exercise
+        tr, exercise = self.tr, self.exercise
         self.attempts += 1
         answers = self.answers()
         missing = unanswered(exercise, answers)

@@ -67,7 +67,7 @@ def field(label_html: str, *controls: w.Widget, classes: tuple[str, ...] = ()) -
     box.add_class("fmse-field")
     for name in classes:
         box.add_class(name)
-    box.label = label  # type: ignore[attr-defined]  # for tests and views
+    box.label = label  # for tests and views
     return box
 
 

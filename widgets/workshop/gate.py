@@ -22,6 +22,7 @@ import inspect
 import math
 import time
 from collections import deque
+from typing import Any
 from urllib.parse import urlencode
 
 import tornado.web
@@ -315,10 +316,10 @@ class JoinHandler(RoomPage):
         self.check_xsrf_cookie()
         address = self.request.remote_ip or ""
         code = normalise_code(self.get_body_argument("code", ""))
-        nickname = self.get_body_argument("nickname", "")[:200]
+        nickname: str | None = self.get_body_argument("nickname", "")[:200]
         lang = self.get_body_argument("lang", self.room.lang)
         lang = lang if lang in LANGS else self.room.lang
-        shown = {"code": code, "nickname": nickname, "lang": lang}
+        shown: dict[str, Any] = {"code": code, "nickname": nickname, "lang": lang}
         if self.room.joins_exhausted(address):
             self.page(429, **shown, problems=[both(
                 "workshop join page",

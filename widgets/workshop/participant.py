@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from ..i18n import translator
 from ..records import RecordsError, open_store
+from ..views.choice import ChoiceView
 from ..views.guard import alert_box
 from ..views.registry import view_for
 from .room import PARTICIPANT_PAGE, questions, running_code
@@ -46,7 +47,7 @@ class RoomView(w.VBox):
         self.store_factory = store_factory
         self.questions = questions()
         self.shown: tuple[int, bool] | None = None
-        self.view = None
+        self.view: ChoiceView | None = None  # a workshop question is a choice question (room.QUESTION_TYPES)
         self.status = w.HTML(value="")
         self.status.add_class("fmse-live")
         self.status.add_class("fmse-room-status")
@@ -108,7 +109,8 @@ class RoomView(w.VBox):
                 status += " · " + tr.gettext("The trainer has shown the answer below the question.")
             self._say(status)
             self.answer.value = answer_html(exercise, self.lang) if revealed else ""
-            self.view.reveal(revealed)
+            if self.view is not None:
+                self.view.reveal(revealed)
         self.shown = where
 
     def _show(self, exercise) -> None:

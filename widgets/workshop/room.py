@@ -78,7 +78,7 @@ def questions(path: Path | None = None) -> tuple[ChoiceExercise, ...]:
             raise ContentError(path, f"questions[{index}] must be an exercise id such as context-check, "
                                      f"not {item!r}", kind="workshop question list")
         exercise = load(item)
-        if exercise.type not in QUESTION_TYPES:
+        if not isinstance(exercise, ChoiceExercise) or exercise.type not in QUESTION_TYPES:
             raise ContentError(path, f"questions[{index}]: '{item}' is a {exercise.type} exercise; a workshop "
                                      f"question must be single-choice or multiple-choice",
                                kind="workshop question list")

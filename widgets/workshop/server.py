@@ -165,7 +165,7 @@ def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout
         print("\nNo network connection was found: participants cannot reach this laptop. Connect to the school's "
               "network or your phone's hotspot, then start again.\n"
               "Ni chanfuwyd cysylltiad rhwydwaith: ni all cyfranogwyr gyrraedd y gliniadur hwn. Cysylltwch â "
-              "rhwydwaith yr ysgol neu fan problemus eich ffôn, yna dechreuwch eto.", file=out)
+              "rhwydwaith yr ysgol neu man cyswllt (hotspot) eich ffôn, yna dechreuwch eto.", file=out)
     print("", file=out)
     segno.make(url, error="m").terminal(out=out, compact=True)
     print(f"\nThe trainer's page (keep this address to yourself: it controls the room) /\n"

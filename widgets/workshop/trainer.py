@@ -7,7 +7,6 @@ list of who has joined, always as plain text.
 """
 from __future__ import annotations
 
-import base64
 import os
 from html import escape
 
@@ -162,7 +161,7 @@ class TrainerView(w.VBox):
         join = escape(before) + url_html(shown or "…") + escape(after)
         qr = qr_image(self.join_url, lang) if self.join_url else ""
         self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{join}</p>'
-                             f'<p class="fmse-room-code">{escape(self.code)}</p>{qr}</div>')
+                             f'<p class="fmse-room-code">{escape(self.code or "")}</p>{qr}</div>')
         self._set(self.joined, joined_html(people, lang))
         total = len(self.questions)
         if state is None:

@@ -380,6 +380,15 @@
     });
   }
 
+  /* A part of the page written in one language (a widget with the class fmse-lang-en or fmse-lang-cy, e.g. each
+     language's column of the landing page with its name form, labels, placeholder and buttons) gets that lang,
+     so a screen reader reads the English column of a Welsh page in an English voice (WCAG 3.1.2). */
+  function fixPartLanguage(root) {
+    each(root, ".fmse-lang-en, .fmse-lang-cy", function (el) {
+      setAttr(el, "lang", el.classList.contains("fmse-lang-en") ? "en" : "cy");
+    });
+  }
+
   /* The other language's names in the rendered text get their own lang (WCAG 3.1.2 Language of Parts). */
   var OTHER_SKIP = "script, style, textarea, select, option, label, button, code, pre, [contenteditable], " +
     ".widget-radio-box, .widget-checkbox, .fmse-other-lang";
@@ -547,6 +556,7 @@
     fixErrors(root);
     markBareUrls(root);
     fixCaptions(root);
+    fixPartLanguage(root);
     markOtherLanguage();
     fixScrollers();
     fixLandmarks();
