@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,7 +49,7 @@ class Unit:
     kind: str                     # yaml, po, cell, document
     path: Path
     notes: list[str] = field(default_factory=list)
-    locator: object = None        # per kind: YAML path, (context, msgid), (cell id, paragraph), paragraph
+    locator: Any = None           # per kind: YAML path, (context, msgid), (cell id, paragraph), paragraph
 
     @property
     def official(self) -> bool:
@@ -148,7 +149,9 @@ def _catalogue_units(po: Path) -> list[Unit]:
         marks = {c.strip().split(":")[0] for c in message.user_comments}
         status = next((s for s in ("official", "reviewed", "draft") if s in marks), "draft")
         key = f"interface: {message.context}" if message.context else "interface"
-        units.append(Unit(key=key, english=message.id, welsh=message.string, status=status, kind="po", path=po,
+        english = message.id if isinstance(message.id, str) else tuple(message.id)
+        welsh = message.string if isinstance(message.string, str) else tuple(message.string or ())
+        units.append(Unit(key=key, english=english, welsh=welsh, status=status, kind="po", path=po,
                           notes=[f"interface text ({message.context or 'no context'}) in {po.name}"],
                           locator=(message.context, message.id)))
     return units
@@ -428,7 +431,8 @@ def _apply_cells(path: Path, items, reviewer: str, date: str) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = {c.get("id"): c for c in nb["cells"]}
     notebooks = path.parent.parent
-    en_cells = translation._cells(translation._twin(path, notebooks))
+    twin = translation._twin(path, notebooks)
+    en_cells = translation._cells(twin) if twin else {}
     for unit, new, reviewed in items:
         cell_id, index = unit.locator
         cell = cells[cell_id]
