@@ -18,3 +18,9 @@ def test_tracked_welsh_passes_and_a_planted_sentence_does_not():
     filled = welsh("check", SAY["port_busy"]).format(port=8866)        # a placeholder filled in
     part = welsh("page template", STRINGS["page_error"]).split(". ")[0]  # part of a catalogue string
     assert untracked([filled, part, "Cyd-destun", "12/06/2026", "meic.cymru", planted]) == [planted]
+
+
+def test_a_node_composed_of_tracked_strings_passes_but_made_up_words_do_not():
+    composed = welsh("page template", STRINGS["page_error"]) + " " + welsh("check", SAY["all_well"])
+    made_up = "Mae gan y plant hyn ddim byd i ddweud wrth y staff o gwbl heddiw."
+    assert untracked([composed, made_up]) == [made_up]

@@ -111,8 +111,36 @@ def untracked(texts: list[str]) -> list[str]:
         text = _norm(text).strip(" :;,·|()–-")
         if not LETTER.search(text) or ADDRESS.fullmatch(text) or text in corpus:
             continue
-        if any(p.fullmatch(text) for p in patterns):
+        if any(p.fullmatch(text) for p in patterns) or _composed(text, corpus, patterns):
             continue
         missing.append(text)
     return missing
+
+
+EDGES = " :;,·|()–-→←“”\"'"
+MIN_WORDS = 3
+
+
+def _known(piece: str, corpus: str, patterns) -> bool:
+    piece = piece.strip(EDGES)
+    return (not LETTER.search(piece) or f"\x00{piece}\x00" in f"\x00{corpus}\x00" or
+            any(p.fullmatch(piece) for p in patterns))
+
+
+def _composed(text: str, corpus: str, patterns) -> bool:
+    """A node the page built from several tracked strings (a label and a sentence, two sentences): it splits,
+    from the left, into pieces that are each a whole tracked string or a run of at least MIN_WORDS words of one."""
+    words = text.split(" ")
+    i = 0
+    while i < len(words):
+        best = None
+        for j in range(len(words), i, -1):
+            piece = " ".join(words[i:j])
+            if _known(piece, corpus, patterns) or (j - i >= MIN_WORDS and piece.strip(EDGES) in corpus):
+                best = j
+                break
+        if best is None:
+            return False
+        i = best
+    return True
 
