@@ -21,8 +21,10 @@ from fmse_widgets.content.services import services
 from fmse_widgets.letter.compose import (CHOICES, compose, compose_posts, count_characters, format_date,
                                          part_langs)
 from fmse_widgets.letter.data import PLACEHOLDER, letter_text, parse_letter
+from fmse_widgets.letter.day_field import parse_day, show_day
 from fmse_widgets.letter.export import DOCX_MIME, file_name, to_docx, to_html
 from fmse_widgets.letter.view import LetterBuilder, posts_html
+from fmse_widgets.i18n import translator
 from fmse_widgets.setting import save_values
 
 SETTING_NAME = "Ysgol Gŵyr a'r Tŷ Gwyn"
@@ -186,7 +188,7 @@ def test_builder_updates_preview_status_and_downloads(setting):
     view.language.value = "cy"
     assert "28 Tachwedd 2026" in view.preview.value and GREETING["cy"] in view.preview.value
     assert "Preview updated: Welsh, 28 November 2026." in view.status.value
-    view.date_picker.value = dt.date(2027, 1, 5)
+    view.date_field.value = "05/01/2027"
     assert "5 Ionawr 2027" in view.preview.value
     content, name = link(view.downloads.value, "fmse-download-docx")
     assert name == "llythyr-i-rieni-a-gofalwyr-2027-01-05.docx"
@@ -200,7 +202,8 @@ def test_builder_updates_preview_status_and_downloads(setting):
 
 def test_welsh_page_builder_speaks_welsh(setting):
     view = LetterBuilder("cy", today=DAY)
-    assert view.language.value == "cy" and view.date_picker.description == "Dyddiad y llythyr"
+    assert view.language.value == "cy" and view.date_field.description == "Dyddiad y llythyr (diwrnod/mis/blwyddyn)"
+    assert view.date_field.value == "28/11/2026" and view.date_field.placeholder == "DD/MM/BBBB"
     assert [label for label, _ in view.language.options] == [
         "Saesneg", "Cymraeg", "Cymraeg a Saesneg (Cymraeg yn gyntaf)"]
     view.language.value = "both"
@@ -211,11 +214,29 @@ def test_welsh_page_builder_speaks_welsh(setting):
 
 def test_clearing_the_date_asks_for_one_and_hides_the_downloads(setting):
     view = LetterBuilder("en", today=DAY)
-    view.date_picker.value = None
+    view.date_field.value = ""
     assert "Choose a date for the letter." in view.status.value
     assert view.downloads.value == view.draft_note.value == view.errors.value == "" and view.letter is None
-    view.date_picker.value = DAY
+    view.date_field.value = show_day(DAY)
     assert "download=" in view.downloads.value and view.letter.day == DAY
+
+
+@pytest.mark.parametrize("typed", ["12/06/2026", "12.6.2026", "12-06-2026", " 12 6 2026 ", "2026-06-12"])
+def test_the_date_is_read_day_first(typed):
+    assert parse_day(typed) == dt.date(2026, 6, 12)
+    assert show_day(dt.date(2026, 6, 2)) == "02/06/2026"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_date_written_another_way_says_how_to_write_it(setting, lang):
+    view = LetterBuilder(lang, today=DAY)
+    for typed in ("06/31/2026", "June 12", "31/02/2026"):
+        view.date_field.value = typed
+        assert translator(lang).gettext("Write the date as day/month/year, for example {example}.").format(
+            example=show_day(dt.date.today())) in shown(view.status.value)
+        assert view.letter is None and view.downloads.value == ""
+    view.date_field.value = "5/1/2027"
+    assert view.letter.day == dt.date(2027, 1, 5)
 
 
 def test_a_failure_in_a_callback_is_shown_not_swallowed(setting, monkeypatch, caplog):

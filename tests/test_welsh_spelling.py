@@ -21,14 +21,16 @@ DICTIONARY = ROOT / "node_modules" / "dictionary-cy" / "index"
 ACCEPTED = ROOT / "tests" / "data" / "cy-accepted-words.yaml"
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-# Removed before words are read: tags, markdown link targets, code, addresses, placeholders, file names and
-# the course's own commands (which stay in English in both languages).
+# Removed before words are read: tags, markdown link targets, code, addresses, placeholders (str.format and
+# printf), file names and paths, command-line options and settings (--lang, LANG=cy_GB.UTF-8) and the course's
+# own commands (which stay in English in both languages).
 NOT_PROSE = [re.compile(p) for p in (
-    r"<[^>]+>", r"\]\([^)]*\)", r"`[^`]*`", r"https?://\S+", r"\S+@\S+\.\S+", r"\{[a-z0-9_.-]+\}",
-    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv|md|txt|whl|py)\b",
+    r"<[^>]+>", r"\]\([^)]*\)", r"`[^`]*`", r"https?://\S+", r"\S+@\S+\.\S+", r"\{[a-z0-9_.-]+(?:![rs])?\}",
+    r"\b(?:widgets|data|docs|notebooks|tests)/[\w./<>-]+", r"%\(\w+\)[srd]|%[srd]", r"(?<![\w-])--[a-z][a-z-]*", r"\b[A-Z_]{2,}=\S+",
+    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv|md|key|pot|json|txt|whl|py)\b",
     r"\bfmse-course(?: [a-z-]+)*",
-    # commands the check tells a trainer to type (pip, git), options and paths: the same in both languages
-    r"\bpip install\b[^()]*", r"\bgit checkout\b(?: --)?", r"(?<![\w-])--[a-z][a-z-]*", r"(?<!\w)(?:\.venv|scripts|notebooks|data|widgets)/[\w./<>{}-]*",
+    # commands the check tells a trainer to type (pip, git) and paths: the same in both languages
+    r"\bpip install\b[^()]*", r"\bgit checkout\b(?: --)?", r"(?<!\w)(?:\.venv|scripts|notebooks|data|widgets)/[\w./<>{}-]*",
     r"<[a-z]+>")]
 # Welsh joins short words with an apostrophe ("geiriau'r", "â'ch"): the word before it is what is checked.
 CLITICS = ("r", "n", "i", "u", "ch", "w", "m", "th")

@@ -486,14 +486,21 @@ def _report(finding: Finding, say: Say, out) -> None:
     out.flush()
 
 
-def configure(check: argparse.ArgumentParser, port_type=int) -> None:
-    check.add_argument("--lang", choices=LANGS, default="en",
-                       help="the language of the report: English (en, the default) or Welsh (cy)")
+def configure(check: argparse.ArgumentParser, port_type=int, tr=None) -> None:
+    from .i18n import translator
+
+    tr = tr or translator("en")
+    check.add_argument("--lang", choices=LANGS,
+                       help=tr.gettext("the language of the report: English (en) or Welsh (cy); default: the "
+                                       "language of fmse-course's messages (fmse-course --lang, or the locale), "
+                                       "else English"))
     check.add_argument("--port", type=port_type, default=8866,
-                       help="the port you will start the course on (default 8866): the check makes sure it is free")
+                       help=tr.gettext("the port you will start the course on (default 8866): the check makes sure "
+                                       "it is free"))
     check.add_argument("--no-render", action="store_true",
-                       help="skip opening every page (quicker; the installation checks still run)")
+                       help=tr.gettext("skip opening every page (quicker; the installation checks still run)"))
 
 
 def command(args: argparse.Namespace) -> int:
-    return run(args.lang, port=args.port, render=not args.no_render)
+    lang = args.lang or getattr(args, "output_lang", None) or "en"  # widgets/cli_lang.py: which language is asked
+    return run(lang, port=args.port, render=not args.no_render)

@@ -1,30 +1,45 @@
-"""`fmse-course`: start the course, open it in JupyterLab, and look after its content."""
+"""`fmse-course`: start the course, open it in JupyterLab, and look after its content.
+
+Help and output are in English or Welsh: `fmse-course --lang cy ...`, a command's own `--lang`, or a Welsh
+locale (widgets/cli_lang.py says which wins). Every sentence goes through the gettext catalogue.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from .languages import LANGS
+from .cli_lang import (FOLLOWS_OWN_LANG, argparse_speaking, asked_languages, output_language, parsing_translator,
+                       set_parsing_language)
+from .i18n import translator
+from .languages import LANGS, WELSH_FIRST
 
 DEFAULT_PORT = 8866
 
 
+def say_in(args: argparse.Namespace):
+    """The translations for the terminal's language of this command (English when not chosen)."""
+    return translator(getattr(args, "output_lang", None) or "en")
+
+
 def _port(text: str) -> int:
+    tr = parsing_translator()
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (try 8866)") from None
+        raise argparse.ArgumentTypeError(tr.gettext("{text!r} is not a port number (try 8866)").format(
+            text=text)) from None
     if not 1024 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is outside 1024-65535 (try 8866)")
+        raise argparse.ArgumentTypeError(tr.gettext("{port} is outside 1024-65535 (try 8866)").format(port=port))
     return port
 
 
-def _need_free_port(port: int) -> None:
+def _need_free_port(port: int, tr) -> None:
     from .processes import port_free
 
     if not port_free(port):
-        sys.exit(f"fmse-course: port {port} on 127.0.0.1 is already in use (perhaps the course is already "
-                 f"running?). Stop the other program, or choose another port with --port.")
+        sys.exit("fmse-course: " + tr.gettext(
+            "port {port} on 127.0.0.1 is already in use (perhaps the course is already running?). Stop the other "
+            "program, or choose another port with --port.").format(port=port))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -33,15 +48,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import LANDING, CourseVoila, serve
     from .server_log import quiet_untrusted_notebooks
 
-    _need_free_port(args.port)
+    tr = say_in(args)
+    _need_free_port(args.port, tr)
     try:
         start = f"voila/render/{start_page(args.lang).path}" if args.lang else LANDING
     except (PageError, ContentError) as exc:
         sys.exit(f"fmse-course: {exc}")
     url = f"http://127.0.0.1:{args.port}/{start}"
-    print(f"The course is starting at {url}\n"
-          f"Mae'r cwrs yn dechrau yn {url}\n"
-          "Press Ctrl+C to stop it. / Pwyswch Ctrl+C i'w atal.", flush=True)
+    langs = (args.output_lang,) if args.output_lang else WELSH_FIRST  # nobody asked: both, Welsh first
+    for lang in langs:
+        tr = translator(lang)
+        print(tr.gettext("The course is starting at {url}").format(url=url) + "\n"
+              + tr.gettext("Press Ctrl+C to stop it."), flush=True)
     quiet_untrusted_notebooks(CourseVoila)
     serve(args.port, start_path=start, open_browser=not args.no_browser,
           cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
@@ -51,7 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_lab(args: argparse.Namespace) -> int:
     from .lab import run_lab
 
-    _need_free_port(args.port)
+    _need_free_port(args.port, say_in(args))
     run_lab(args.port, open_browser=not args.no_browser)
     return 0
 
@@ -145,104 +163,136 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The whole command line, its help in `lang` (argparse's own words too when built inside argparse_speaking)."""
+    tr = translator(lang)
+    set_parsing_language(lang)
     top = argparse.ArgumentParser(
         prog="fmse-course",
-        description="A bilingual (Cymraeg / English) course for education staff in Wales on financially "
-                    "motivated sexual extortion. Start it with: fmse-course serve")
+        description=tr.gettext("A bilingual (Cymraeg / English) course for education staff in Wales on financially "
+                               "motivated sexual extortion. Start it with: fmse-course serve"),
+        epilog=tr.gettext("Help and messages are in Welsh with --lang cy before the command (fmse-course --lang cy "
+                          "serve) or with a Welsh locale such as LANG=cy_GB.UTF-8. A command's own --lang keeps "
+                          "its meaning (serve: the first page's language) and its messages follow it."))
+    top.add_argument("--lang", dest="output_lang", choices=LANGS,
+                     help=tr.gettext("the language of help and messages: English (en) or Welsh (cy); default: "
+                                     "from the locale, else English"))
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="start the course in your web browser (Voilà, on this computer only)",
-                           description="Start the course as clean web pages with no code showing. It runs on "
-                                       "this computer only (127.0.0.1) until you press Ctrl+C.")
+    serve = sub.add_parser("serve", help=tr.gettext("start the course in your web browser (Voilà, on this "
+                                                    "computer only)"),
+                           description=tr.gettext("Start the course as clean web pages with no code showing. It "
+                                                  "runs on this computer only (127.0.0.1) until you press Ctrl+C."))
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                       help=f"the port to use (default {DEFAULT_PORT}); the address is http://127.0.0.1:PORT/")
-    serve.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+                       help=tr.gettext("the port to use (default {port}); the address is "
+                                       "http://127.0.0.1:PORT/").format(port=DEFAULT_PORT))
+    serve.add_argument("--no-browser", action="store_true", help=tr.gettext("do not open a web browser"))
     serve.add_argument("--lang", choices=LANGS,
-                       help="open the course's first page in English (en) or Welsh (cy) "
-                            "instead of the page where you choose")
+                       help=tr.gettext("open the course's first page in English (en) or Welsh (cy) instead of the "
+                                       "page where you choose; messages follow it"))
     serve.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
-                       help="close a page's Python process after this many idle seconds once its tab has "
-                            "closed (default 600)")
+                       help=tr.gettext("close a page's Python process after this many idle seconds once its tab "
+                                       "has closed (default 600)"))
     serve.set_defaults(func=cmd_serve)
 
-    lab = sub.add_parser("lab", help="open the course notebooks in JupyterLab, to study them or see the code",
-                         description="Open the course notebooks in JupyterLab. JupyterLab's own menus stay in "
-                                     "English (there is no Welsh language pack); the course pages are in both. "
-                                     "It also runs as root (e.g. in a container), with a warning: use an "
-                                     "ordinary account if you can. JupyterLab's news prompt is turned off.")
-    lab.add_argument("--port", type=_port, default=8888, help="the port to use (default 8888)")
-    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    lab = sub.add_parser("lab", help=tr.gettext("open the course notebooks in JupyterLab, to study them or see the "
+                                                "code"),
+                         description=tr.gettext("Open the course notebooks in JupyterLab. JupyterLab's own menus "
+                                                "stay in English (there is no Welsh language pack); the course "
+                                                "pages are in both. It also runs as root (e.g. in a container), "
+                                                "with a warning: use an ordinary account if you can. JupyterLab's "
+                                                "news prompt is turned off."))
+    lab.add_argument("--port", type=_port, default=8888, help=tr.gettext("the port to use (default 8888)"))
+    lab.add_argument("--no-browser", action="store_true", help=tr.gettext("do not open a web browser"))
     lab.set_defaults(func=cmd_lab)
 
-    content = sub.add_parser("content", help="check the course content, and list Welsh that is draft or stale",
-                             description="check: validate every exercise, the services file and the course "
-                                         "text. status: list Welsh text still draft, and Welsh that is stale "
-                                         "because its English changed. stamp: record which English new Welsh "
-                                         "text was written from (run after adding text). export --out FILE: "
-                                         "every Welsh string as a .po file for a reviewer (Poedit, Weblate, "
-                                         "Virtaal). import FILE --reviewer NAME: take the reviewed file back.")
+    content = sub.add_parser("content", help=tr.gettext("check the course content, and list Welsh that is draft "
+                                                        "or stale"),
+                             description=tr.gettext("check: validate every exercise, the services file and the "
+                                                    "course text. status: list Welsh text still draft, and Welsh "
+                                                    "that is stale because its English changed. stamp: record "
+                                                    "which English new Welsh text was written from (run after "
+                                                    "adding text).") + " " + tr.gettext(
+                                 "export --out FILE: every Welsh string as a .po file for a reviewer (Poedit, "
+                                 "Weblate, Virtaal). import FILE --reviewer NAME: take the reviewed file back."))
     content.add_argument("action", choices=("check", "status", "stamp", "export", "import"))
-    content.add_argument("file", nargs="?", help="with import: the reviewed .po file")
-    content.add_argument("--strict", action="store_true", help="with status: fail if any Welsh is stale")
-    content.add_argument("--lang", choices=("cy",), default="cy", help="with export: the language to review (cy)")
-    content.add_argument("--out", help="with export: the .po file to write for the reviewer")
-    content.add_argument("--reviewer", help="with import: the reviewer's name, recorded with each reviewed string")
+    content.add_argument("file", nargs="?", help=tr.gettext("with import: the reviewed .po file"))
+    content.add_argument("--strict", action="store_true",
+                         help=tr.gettext("with status: fail if any Welsh is stale"))
+    content.add_argument("--lang", choices=("cy",), default="cy",
+                         help=tr.gettext("with export: the language to review (cy)"))
+    content.add_argument("--out", help=tr.gettext("with export: the .po file to write for the reviewer"))
+    content.add_argument("--reviewer",
+                         help=tr.gettext("with import: the reviewer's name, recorded with each reviewed string"))
     content.set_defaults(func=cmd_content)
 
     setting = sub.add_parser(
-        "setting", help="set your setting's name, its safeguarding leads and local numbers",
-        description="The setting's details appear in the parents' letter, the signposts, the certificate and "
-                    "the response checklist. show: print them. set: change the ones you give (an empty value, "
-                    "\"\", clears one). path: print where the file is (FMSE_DATA_DIR changes the folder).")
+        "setting", help=tr.gettext("set your setting's name, its safeguarding leads and local numbers"),
+        description=tr.gettext("The setting's details appear in the parents' letter, the signposts, the "
+                               "certificate and the response checklist. show: print them. set: change the ones "
+                               "you give (an empty value, \"\", clears one). path: print where the file is "
+                               "(FMSE_DATA_DIR changes the folder)."))
     setting.add_argument("action", choices=("show", "set", "path"))
-    for flag, text in (("name", "the setting's name, e.g. \"Ysgol Enghraifft\""),
-                       ("dsp-name", "the designated safeguarding person's name"),
-                       ("dsp-phone", "their phone number"), ("dsp-email", "their email address"),
-                       ("deputy-name", "the deputy designated safeguarding person's name"),
-                       ("deputy-phone", "the deputy's phone number"), ("deputy-email", "the deputy's email address"),
-                       ("childrens-services-name", "your local authority's children's services"),
-                       ("childrens-services-phone", "children's services' phone number"),
-                       ("police-phone", "the police number to use (default 101; 999 in an emergency)"),
-                       ("refresher-months", "how often staff should complete the course again, in months "
-                                            "(default 12; 0 for no refresher): the dashboard's Staff training "
-                                            "tab marks older completions as due")):
+    for flag, text in (("name", tr.gettext("the setting's name, e.g. \"Ysgol Enghraifft\"")),
+                       ("dsp-name", tr.gettext("the designated safeguarding person's name")),
+                       ("dsp-phone", tr.gettext("their phone number")),
+                       ("dsp-email", tr.gettext("their email address")),
+                       ("deputy-name", tr.gettext("the deputy designated safeguarding person's name")),
+                       ("deputy-phone", tr.gettext("the deputy's phone number")),
+                       ("deputy-email", tr.gettext("the deputy's email address")),
+                       ("childrens-services-name", tr.gettext("your local authority's children's services")),
+                       ("childrens-services-phone", tr.gettext("children's services' phone number")),
+                       ("police-phone", tr.gettext("the police number to use (default 101; 999 in an "
+                                                   "emergency)")),
+                       ("refresher-months", tr.gettext("how often staff should complete the course again, in "
+                                                       "months (default 12; 0 for no refresher): the dashboard's "
+                                                       "Staff training tab marks older completions as due"))):
         setting.add_argument(f"--{flag}", dest=flag.replace("-", "_"), metavar="TEXT", help=text)
     setting.set_defaults(func=cmd_setting)
 
-    i18n = sub.add_parser("i18n", help="keep the interface strings' catalogue up to date",
-                          description="extract: rewrite widgets/locale/fmse.pot from the code. check: make sure "
-                                      "the Welsh catalogue translates every string, with all six plural forms.")
+    i18n = sub.add_parser("i18n", help=tr.gettext("keep the interface strings' catalogue up to date"),
+                          description=tr.gettext("extract: rewrite widgets/locale/fmse.pot from the code. check: "
+                                                 "make sure the Welsh catalogue translates every string, with all "
+                                                 "six plural forms."))
     i18n.add_argument("action", choices=("extract", "check"))
     i18n.set_defaults(func=cmd_i18n)
 
-    cases = sub.add_parser("cases", help="synthetic case data: generate it, check a file, export filtered rows",
-                           description="The course's case data is synthetic and anonymised. generate: write "
-                                       "a CSV of invented cases; validate: check a file; export: write the "
-                                       "rows that match filters (the dashboard's download, without a cap).")
+    cases = sub.add_parser("cases", help=tr.gettext("synthetic case data: generate it, check a file, export "
+                                                    "filtered rows"),
+                           description=tr.gettext("The course's case data is synthetic and anonymised. generate: "
+                                                  "write a CSV of invented cases; validate: check a file; export: "
+                                                  "write the rows that match filters (the dashboard's download, "
+                                                  "without a cap)."))
     from .cases.command import configure as configure_cases
-    configure_cases(cases)
+    configure_cases(cases, tr)
     cases.set_defaults(func=cmd_cases)
 
-    check = sub.add_parser("check", help="before a workshop: check the installation and open every page once",
-                           description="Check the installation (Python packages, Voila's version, the page "
-                                       "template, the Welsh catalogue, every content file, the case data, the "
-                                       "learner records, a free port), then open every page once on a spare "
-                                       "port of 127.0.0.1. Each problem is said in plain words with what to do. "
-                                       "Exit status 0 when all is well, 1 when there is a problem.")
+    check = sub.add_parser("check", help=tr.gettext("before a workshop: check the installation and open every page "
+                                                    "once"),
+                           description=tr.gettext("Check the installation (Python packages, Voila's version, the "
+                                                  "page template, the Welsh catalogue, every content file, the "
+                                                  "case data, the learner records, a free port), then open every "
+                                                  "page once on a spare port of 127.0.0.1. Each problem is said in "
+                                                  "plain words with what to do. Exit status 0 when all is well, 1 "
+                                                  "when there is a problem."))
     from .check import command as check_command, configure as configure_check
-    configure_check(check, port_type=_port)
+    configure_check(check, port_type=_port, tr=tr)
     check.set_defaults(func=check_command)
 
     from .records.commands import add_parser as add_records_parser
-    add_records_parser(sub)  # fmse-course records ...: the code is in widgets/records/commands.py
+    add_records_parser(sub, tr)  # fmse-course records ...: the code is in widgets/records/commands.py
     from .workshop.command import add_parser as add_workshop_parser
-    add_workshop_parser(sub)  # fmse-course workshop: the code is in widgets/workshop/
+    add_workshop_parser(sub, tr)  # fmse-course workshop: the code is in widgets/workshop/
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    asked = output_language(*asked_languages(argv))  # before parsing: --help and errors come while parsing
+    with argparse_speaking(asked or "en"):
+        args = parser(asked or "en").parse_args(argv)
+    command_lang = getattr(args, "lang", None) if args.command in FOLLOWS_OWN_LANG else None
+    args.output_lang = output_language(args.output_lang, command_lang)
     try:
         return args.func(args)
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

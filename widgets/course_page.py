@@ -32,17 +32,22 @@ class CoursePage:
         return with_learner(href, self.identity.learner_id, self.identity.workshop)
 
     def header(self) -> w.VBox:
-        """Navigation links, then this page's progress (for pages with exercises).
+        """Navigation links, the draft marker (Welsh pages whose Welsh is draft), then this page's progress (for
+        pages with exercises).
 
         The navigation also carries, as inert JSON, the other language's names and terms that this page's
         prose may use: the course template marks them with their own `lang` (see other_language.py).
         """
+        from .draft_marker import page_marker
         from .other_language import phrases_script
         from .page import nav_html
         from .records.progress import page_exercises
         from .records.progress_view import ProgressView
 
         parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link) + phrases_script(self.lang))]
+        marker = page_marker(self.page, self.lang)  # Welsh pages whose Welsh is still draft say so
+        if marker:
+            parts.append(w.HTML(marker))
         if page_exercises().get(self.page):
             parts.append(ProgressView(self.page, self.lang, self.recorder))
         box = w.VBox(parts)

@@ -11,7 +11,7 @@ from .paths import PACKAGE, locale_dir
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+KEYWORDS = {"gettext": None, "_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
             # widgets/bilingual.py: both languages at once, and messages marked where defined, translated later
             "both": ((1, "c"), 2), "joined": ((1, "c"), 2), "welsh": ((1, "c"), 2), "marked": ((1, "c"), 2)}
 WELSH_PLURALS = 6

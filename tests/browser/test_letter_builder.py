@@ -12,6 +12,7 @@ import pytest
 from fmse_widgets.i18n import translator
 from fmse_widgets.letter.compose import CHOICES, format_date, part_langs
 from fmse_widgets.letter.data import letter_text
+from fmse_widgets.letter.day_field import parse_day, show_day
 from fmse_widgets.setting import load_setting
 
 pytestmark = pytest.mark.browser
@@ -62,16 +63,14 @@ def download_names(page) -> list[str]:
 
 
 def change_year_by_keyboard(page, before: str) -> dt.date:
-    """Tab to the date field, move to its year (the last of its three parts in every locale) and step it up."""
-    tab_until(page, lambda s: s["inBuilder"] and s["type"] == "date")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    for _ in range(4):  # 29 February has no twin in the next year: step again
-        page.keyboard.press("ArrowUp")
-        value = focus(page)["value"]
-        if value and value != before:
-            return dt.date.fromisoformat(value)
-    raise AssertionError(f"the date did not change from {before}")
+    """Tab to the date field (day/month/year text), type the same day a year later, and Tab on."""
+    state = tab_until(page, lambda s: s["inBuilder"] and s["type"] == "text" and s["value"] == before)
+    start = parse_day(state["value"])
+    day = start.replace(year=start.year + 1) if (start.month, start.day) != (2, 29) else dt.date(start.year + 1, 3, 1)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(show_day(day))
+    page.keyboard.press("Tab")  # the field is read when focus leaves it
+    return day
 
 
 def download_by_keyboard(page, css_class: str, tmp_path):
@@ -95,8 +94,13 @@ def test_letter_builder_works_with_the_keyboard_alone(visit, course_server, lang
                            timeout=60_000)
     assert page.evaluate("document.documentElement.lang") == lang
 
-    # The page's own language first, dated today (the kernel's date).
-    start = dt.date.fromisoformat(page.locator(f'{BUILDER} input[type="date"]').input_value())
+    # The page's own language first, dated today (the kernel's date), shown day/month/year whatever the browser's
+    # language (the browser here is English, US: its own date field would show month/day).
+    field = page.locator(f'{BUILDER} .fmse-letter-date-field input[type="text"]')
+    start = parse_day(field.input_value())
+    assert field.input_value() == show_day(start)
+    label = page.evaluate("(el) => el.labels[0].textContent", field.element_handle())
+    assert label == tr.gettext("Date of the letter (day/month/year)")
     assert GREETING[lang] in builder_text(page, ".fmse-letter-preview")
     assert download_names(page) == [f"{file_stem(lang, start)}.docx", f"{file_stem(lang, start)}.html"]
     hrefs = page.locator(f"{BUILDER} .fmse-letter-downloads a")
@@ -107,7 +111,7 @@ def test_letter_builder_works_with_the_keyboard_alone(visit, course_server, lang
     assert live.get_attribute("role") == "status" and live.get_attribute("aria-live") == "polite"
 
     # The date, by keyboard: the preview and the live region follow.
-    day = change_year_by_keyboard(page, start.isoformat())
+    day = change_year_by_keyboard(page, show_day(start))
     wait_for_text(page, ".fmse-letter-preview .fmse-letter-date", format_date(day, lang))
 
     # The language, by keyboard: the next option in the radio group (en -> Welsh; cy -> both, Welsh first).

@@ -1,4 +1,4 @@
-"""The letter builder in the page: pick the date and the language, read the preview, download .docx or .html.
+"""The letter builder in the page: type the date (day/month/year) and pick the language, read the preview, download .docx or .html.
 
 Everything is rendered into HTML widgets (no Output widgets: writing to those while Voilà first runs a page can
 hang it, voila#1446), updated in callbacks; the downloads are data: links made in the kernel.
@@ -20,6 +20,7 @@ from ..languages import LANGS
 from ..setting import Setting, load_setting
 from .compose import Letter, compose, compose_posts, format_date
 from .data import LetterText
+from .day_field import parse_day, show_day
 from .export import DOCX_MIME, HTML_MIME, body_html, data_link, file_name, to_docx, to_html
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,12 @@ class LetterBuilder(w.VBox):
         self._compose_options: dict[str, Any] = {"settings": settings, "text": text, "known": known}
         self.letter: Letter | None = None
         tr = self.tr
-        self.date_picker = w.DatePicker(description=tr.gettext("Date of the letter"), value=today or dt.date.today(),
-                                        style={"description_width": "initial"})
+        # Typed day/month/year: a browser's date picker shows month/day in an English (US) browser
+        # (widgets/letter/day_field.py). Read on Enter or when focus leaves the field.
+        self.date_field = w.Text(description=tr.gettext("Date of the letter (day/month/year)"),
+                                 value=show_day(today or dt.date.today()), placeholder=tr.gettext("DD/MM/YYYY"),
+                                 continuous_update=False, style={"description_width": "initial"})
+        self.date_field.add_class("fmse-letter-date-field")
         self.language = w.RadioButtons(
             options=[(tr.pgettext("letter language", "English"), "en"),
                      (tr.pgettext("letter language", "Welsh"), "cy"),
@@ -77,9 +82,9 @@ class LetterBuilder(w.VBox):
         self.errors = w.HTML(value="")
         self.errors.add_class("fmse-alert")
         self.add_class("fmse-letter-builder")
-        self.children = [w.HTML(value=PREVIEW_CSS), self.setting_note, self.date_picker, self.language,
+        self.children = [w.HTML(value=PREVIEW_CSS), self.setting_note, self.date_field, self.language,
                          self.status, self.preview, self.draft_note, self.downloads, self.errors]
-        self.date_picker.observe(self._safely(self._on_change), names="value")
+        self.date_field.observe(self._safely(self._on_change), names="value")
         self.language.observe(self._safely(self._on_change), names="value")
         self._render(announce=False)
 
@@ -113,9 +118,14 @@ class LetterBuilder(w.VBox):
 
     def _render(self, *, announce: bool) -> None:
         tr = self.tr
-        day = self.date_picker.value
-        if not isinstance(day, dt.date):
+        try:
+            day = parse_day(self.date_field.value)
             message = tr.gettext("Choose a date for the letter.")
+        except ValueError:
+            day = None
+            message = tr.gettext("Write the date as day/month/year, for example {example}.").format(
+                example=show_day(dt.date.today()))
+        if day is None:
             self.status.value = f"<p>{esc(message)}</p>"
             self.letter = None
             self.draft_note.value = self.downloads.value = ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..cli_lang import parsing_translator
+from ..i18n import translator
 from ..languages import LANGS
 
 DEFAULT_PARTICIPANTS = 30
@@ -11,44 +13,51 @@ MAX_PARTICIPANTS = 60
 
 
 def _participants(text: str) -> int:
+    tr = parsing_translator()
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of participants (try 30)") from None
+        raise argparse.ArgumentTypeError(tr.gettext("{text!r} is not a number of participants (try 30)").format(
+            text=text)) from None
     if not 1 <= number <= MAX_PARTICIPANTS:
-        raise argparse.ArgumentTypeError(f"{number} is outside 1-{MAX_PARTICIPANTS}: one laptop serves up to "
-                                         f"{MAX_PARTICIPANTS}")
+        raise argparse.ArgumentTypeError(tr.gettext("{number} is outside 1-{most}: one laptop serves up to "
+                                                    "{most}").format(number=number, most=MAX_PARTICIPANTS))
     return number
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, tr=None) -> None:
+    """`fmse-course workshop`, its help in tr's language (English by default)."""
     from ..cli import DEFAULT_PORT, _port
 
+    tr = tr or translator("en")
+    _ = tr.gettext  # `_` is extracted like gettext (widgets/i18n_tools.py)
     workshop = sub.add_parser(
-        "workshop", help="run a live workshop: participants join from their own devices",
-        description="Start the course on this laptop's network connection for a workshop. It prints a join "
-                    "address, a short join code and a QR code for participants, and opens the trainer's live "
-                    "results page (with a private trainer token) in your browser. Participants and this laptop "
-                    "must be on the same network: if the school network keeps devices apart, use your phone's "
-                    "hotspot (see the README).")
+        "workshop", help=_("run a live workshop: participants join from their own devices"),
+        description=_("Start the course on this laptop's network connection for a workshop. It prints a join "
+                      "address, a short join code and a QR code for participants (in Welsh and English), and "
+                      "opens the trainer's live results page (with a private trainer token) in your browser. "
+                      "Participants and this laptop must be on the same network: if the school network keeps "
+                      "devices apart, use your phone's hotspot (see the README)."))
     workshop.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                          help=f"the port to use (default {DEFAULT_PORT})")
-    workshop.add_argument("--no-browser", action="store_true", help="do not open the trainer's page in a browser")
+                          help=_("the port to use (default {port})").format(port=DEFAULT_PORT))
+    workshop.add_argument("--no-browser", action="store_true", help=_("do not open the trainer's page in a browser"))
     workshop.add_argument("--participants", type=_participants, default=DEFAULT_PARTICIPANTS, metavar="N",
-                          help=f"how many people you expect (default {DEFAULT_PARTICIPANTS}); this many pages are "
-                               f"made ready in advance, about 60 MB of memory each; at most this many plus 10%% may join")
-    workshop.add_argument("--lang", choices=LANGS, default="en",
-                          help="the room's main language (default en): the trainer's page opens in it and most "
-                               "pages are made ready in it; each participant still chooses on the join page")
+                          help=_("how many people you expect (default {n}); this many pages are made ready in "
+                                 "advance, about 60 MB of memory each; at most this many plus 10%% may "
+                                 "join").format(n=DEFAULT_PARTICIPANTS))
+    workshop.add_argument("--lang", choices=LANGS,
+                          help=_("the room's main language (default en): the trainer's page opens in it and most "
+                                 "pages are made ready in it; each participant still chooses on the join page. "
+                                 "Messages follow it."))
     workshop.add_argument("--bind", default="0.0.0.0", metavar="ADDRESS",
-                          help="the network address to listen on (default 0.0.0.0: every network this laptop "
-                               "is on; 127.0.0.1 to try it on this laptop alone)")
+                          help=_("the network address to listen on (default 0.0.0.0: every network this laptop "
+                                 "is on; 127.0.0.1 to try it on this laptop alone)"))
     workshop.add_argument("--refill-delay", type=int, default=60, metavar="SECONDS",
-                          help="wait this long before replacing a page made ready in advance once someone has "
-                               "used it (default 60), so that replacements do not slow the room while it joins")
+                          help=_("wait this long before replacing a page made ready in advance once someone has "
+                                 "used it (default 60), so that replacements do not slow the room while it joins"))
     workshop.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
-                          help="close a page's Python process after this many idle seconds once its tab has "
-                               "closed (default 600)")
+                          help=_("close a page's Python process after this many idle seconds once its tab has "
+                                 "closed (default 600)"))
     workshop.set_defaults(func=run)
 
 
@@ -60,9 +69,12 @@ def run(args: argparse.Namespace) -> int:
     from .room import new_join_code, new_trainer_token, questions
     from .server import run_workshop
 
+    lang = getattr(args, "output_lang", None) or "en"
+    tr = translator(lang)
     if not port_free(args.port, args.bind):
-        sys.exit(f"fmse-course: port {args.port} on {args.bind} is already in use, or {args.bind} is not an "
-                 f"address of this computer. Stop the other program, or choose another with --port / --bind.")
+        sys.exit("fmse-course: " + tr.gettext(
+            "port {port} on {bind} is already in use, or {bind} is not an address of this computer. Stop the other "
+            "program, or choose another with --port / --bind.").format(port=args.port, bind=args.bind))
     try:
         questions()
         store = open_store()
@@ -73,10 +85,12 @@ def run(args: argparse.Namespace) -> int:
             store.open_workshop(code)
         finally:
             store.close()
-    except (ContentError, RecordsError) as exc:
+    except RecordsError as exc:
+        sys.exit(f"fmse-course: {exc.message(lang)}")
+    except ContentError as exc:
         sys.exit(f"fmse-course: {exc}")
-    room = Room(code, new_trainer_token(), args.lang, capacity=room_capacity(args.participants))
+    room = Room(code, new_trainer_token(), args.lang or "en", capacity=room_capacity(args.participants))
     run_workshop(room, args.port, bind=args.bind, participants=args.participants,
                  open_browser=not args.no_browser, cull_idle=args.cull_idle, refill_delay=args.refill_delay,
-                 cull_interval=max(1, min(60, args.cull_idle // 2)))
+                 cull_interval=max(1, min(60, args.cull_idle // 2)), lang=getattr(args, "output_lang", None))
     return 0

@@ -19,6 +19,8 @@ import webbrowser
 from traitlets.config import Config
 
 from ..course import pages
+from ..i18n import translator
+from ..languages import WELSH_FIRST
 from ..server import LANDING, LOCAL_NAMES, CourseVoila, use_course_template, voila_argv
 from ..server_log import quiet_untrusted_notebooks
 from .gate import Room, gated_handlers
@@ -148,8 +150,17 @@ async def stop_waiting_kernels(manager) -> int:
     return stopped
 
 
-def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout) -> str:
-    """Print the join address, code and QR code, and the trainer's private address; returns the join URL."""
+def in_both(text_of) -> list[str]:
+    """A message for the whole room, Welsh first then English: `text_of(tr)` says it with one translator."""
+    return [text_of(translator(lang)) for lang in WELSH_FIRST]
+
+
+def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout, lang: str | None = None) -> str:
+    """Print the join address, code and QR code, and the trainer's private address; returns the join URL.
+
+    What participants read (the code, the join address, a missing network) is in Welsh and English, Welsh
+    first, whatever the trainer's language: the terminal may be on the projector. What only the trainer needs
+    is in `lang` when one was asked for (widgets/cli_lang.py), else in both, Welsh first."""
     import segno
 
     everywhere = bind in ("0.0.0.0", "::", "")
@@ -157,29 +168,35 @@ def announce(room: Room, port: int, bind: str, participants: int, out=sys.stdout
     host = hosts[0] if hosts else "127.0.0.1"
     url = join_url(host, port, room.code)
     trainer = f"http://127.0.0.1:{port}/workshop/trainer?token={room.token}&lang={room.lang}"
-    print(f"\nWorkshop code / Cod y gweithdy:  {room.code}\n\n"
-          f"Participants join at / Mae cyfranogwyr yn ymuno yn:\n  {url}", file=out)
+    code_lines = in_both(lambda tr: tr.gettext("Workshop code:"))
+    width = max(len(line) for line in code_lines) + 2
+    print("", *(f"{line:<{width}}{room.code}" for line in code_lines), "", sep="\n", file=out)
+    print(" / ".join(in_both(lambda tr: tr.gettext("Participants join at:"))) + f"\n  {url}", file=out)
+    either = " / ".join(in_both(lambda tr: tr.gettext("or")))
     for other in hosts[1:]:
-        print(f"  (or / neu: {join_url(other, port, room.code)})", file=out)
+        print(f"  ({either}: {join_url(other, port, room.code)})", file=out)
     if everywhere and not hosts:
-        print("\nNo network connection was found: participants cannot reach this laptop. Connect to the school's "
-              "network or your phone's hotspot, then start again.\n"
-              "Ni chanfuwyd cysylltiad rhwydwaith: ni all cyfranogwyr gyrraedd y gliniadur hwn. Cysylltwch â "
-              "rhwydwaith yr ysgol neu man cyswllt (hotspot) eich ffôn, yna dechreuwch eto.", file=out)
+        print("", *in_both(lambda tr: tr.gettext(
+            "No network connection was found: participants cannot reach this laptop. Connect to the school's "
+            "network or your phone's hotspot, then start again.")), sep="\n", file=out)
     print("", file=out)
     segno.make(url, error="m").terminal(out=out, compact=True)
-    print(f"\nThe trainer's page (keep this address to yourself: it controls the room) /\n"
-          f"Tudalen yr hyfforddwr (cadwch y cyfeiriad hwn i chi'ch hun: mae'n rheoli'r ystafell):\n  {trainer}\n\n"
-          f"Getting pages ready for {participants} participants takes a minute. /\n"
-          f"Mae paratoi tudalennau ar gyfer {participants} o gyfranogwyr yn cymryd munud.\n"
-          "Press Ctrl+C to end the workshop. / Pwyswch Ctrl+C i orffen y gweithdy.\n", file=out, flush=True)
+    trainer_says = [translator(one) for one in ((lang,) if lang else WELSH_FIRST)]
+    print("", file=out)
+    print(" /\n".join(tr.gettext("The trainer's page (keep this address to yourself: it controls the room):")
+                      for tr in trainer_says) + f"\n  {trainer}\n", file=out)
+    print(" /\n".join(tr.ngettext("Getting pages ready for {n} participant takes a minute.",
+                                   "Getting pages ready for {n} participants takes a minute.", participants
+                                   ).format(n=participants) for tr in trainer_says), file=out)
+    print(" / ".join(tr.gettext("Press Ctrl+C to end the workshop.") for tr in trainer_says) + "\n", file=out,
+          flush=True)
     return url
 
 
 def run_workshop(room: Room, port: int, *, bind: str, participants: int, open_browser: bool,
-                 cull_idle: int, cull_interval: int, refill_delay: float = 60.0) -> None:
+                 cull_idle: int, cull_interval: int, refill_delay: float = 60.0, lang: str | None = None) -> None:
     use_course_template()
-    url = announce(room, port, bind, participants)
+    url = announce(room, port, bind, participants, lang=lang)
     # Every kernel inherits these: the pages find their workshop (never the trainer token) here.
     os.environ[ENV_CODE] = room.code
     os.environ[ENV_JOIN_URL] = url

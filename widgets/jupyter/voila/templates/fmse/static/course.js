@@ -24,6 +24,8 @@
  *                       skip link goes to the page's h1 (past the links between pages), not the whole main.
  *  - Voilà's English per-cell error sentence -> the course message in the page's language
  *    (the template already does this on the server; this catches outputs rendered in the browser).
+ *  - The widgets manager's "Loading widget..." (and its missing-model error) -> the course's words in the
+ *    page's language, before the browser paints them (translateWidgetText).
  *  - Names and terms of the other language in the page's text (the list the page header carries in
  *    script.fmse-other-language, from widgets/other_language.py) -> <span lang="en|cy">, outside form
  *    controls and their plain-text labels.
@@ -554,6 +556,7 @@
     fixDescriptions(root);
     fixRadioGroups(root);
     fixErrors(root);
+    each(root, ".jp-OutputArea-output.lm-Panel", translateWidgetText);
     markBareUrls(root);
     fixCaptions(root);
     fixPartLanguage(root);
@@ -647,8 +650,47 @@
   wrapFinish("voila_finish");
   wrapFinish("display_cells");
 
+  /* The widgets' renderer (Voilà's widgets manager) writes an English "Loading widget..." into each widget's
+     output until its view is built, and an English error if its model is missing. Said in the page's
+     language here, inside the observer's callback (before the browser paints), so the English never shows;
+     English pages get the course's wording too. */
+  var WIDGET_TEXTS = {
+    "Loading widget...": "widget_loading",
+    "Error displaying widget: model not found": "widget_error"
+  };
+
+  function translateWidgetText(el) {
+    if (!el || el.nodeType !== 1 || el.childNodes.length !== 1 || el.firstChild.nodeType !== 3) {
+      return;
+    }
+    var key = WIDGET_TEXTS[el.textContent];
+    var text = key && strings()[key];
+    if (text) {
+      el.textContent = text;
+    }
+  }
+
+  /* A renderer often writes its text before its node is in the page: look inside what was added too. */
+  function translateAddedWidgetText(node) {
+    if (node.nodeType !== 1) {
+      return;
+    }
+    var text = node.textContent;
+    if (text.indexOf("Loading widget") === -1 && text.indexOf("Error displaying widget") === -1) {
+      return;
+    }
+    translateWidgetText(node);
+    each(node, "*", translateWidgetText);
+  }
+
   var scheduled = false;
-  var observer = new MutationObserver(function () {
+  var observer = new MutationObserver(function (records) {
+    for (var i = 0; i < records.length; i++) {
+      if (records[i].type === "childList") {
+        translateWidgetText(records[i].target);
+        Array.prototype.forEach.call(records[i].addedNodes, translateAddedWidgetText);
+      }
+    }
     if (scheduled) {
       return;
     }
