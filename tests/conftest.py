@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # tests start (servers, nbval kernels) inherits this throwaway data folder.
 os.environ["FMSE_DATA_DIR"] = tempfile.mkdtemp(prefix="fmse-test-data-")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py
+# Nor the records store a deployment points at: tests choose their backend (records_backend, pg_url).
+os.environ.pop("FMSE_RECORDS_URL", None)
+
+from postgres_db import pg_url, records_backend  # noqa: E402,F401  (fixtures for every test file)
 
 
 @pytest.fixture(scope="session")

@@ -38,12 +38,17 @@ class CourseServer:
         self.log_path = log_dir / f"{self.command}-{self.port}.log"
         self._log = self.log_path.open("w")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        if self.command == "serve" and "--warm" not in extra:
+            # Tests start a kernel per page view unless they ask for warm pages: eight warm kernels per server
+            # would cost the suite CPU on two cores, and the kernel-counting tests count page kernels only.
+            # Warm pages are tested by tests/test_warm_pages.py and the benchmarks.
+            extra = ("--warm", "0", *extra)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", self.command, "--port", str(self.port), "--no-browser",
              *extra], stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self._wait()
 
-    def _wait(self, timeout: float = 90) -> None:
+    def _wait(self, timeout: float = 180) -> None:  # a start takes seconds; minutes on a machine others share
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -58,7 +63,8 @@ class CourseServer:
         raise RuntimeError(f"the course server did not answer within {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:  # stop() closes it; the log is still there to read
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:

@@ -16,6 +16,8 @@ from fmse_widgets.check import SAY, page_problem, run
 from fmse_widgets.cli import main
 from fmse_widgets.processes import free_port
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "cy")
 
@@ -98,7 +100,7 @@ def test_a_broken_installation_names_each_problem_and_what_to_do(course_copy, br
 
     line, fix = problem_about("fmse.po")
     assert said("catalogue_broken", lang) in line and "missing" in line
-    assert "git checkout -- widgets/locale/cy/LC_MESSAGES/fmse.po" in fix or "fmse.po" in fix
+    assert "git checkout -- " in fix and "fmse.po" in fix  # restore the catalogue named, from the repository
 
     line, fix = problem_about("context-who-is-targeted.yaml")
     assert said("content_broken", lang) in line and "type" in line and "single-choise" in line

@@ -34,6 +34,7 @@ def test_bad_port_and_language_are_explained(capsys):
     assert "invalid choice: 'fr'" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a process of its own
 def test_port_in_use_is_reported_before_starting():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -14,6 +14,8 @@ import pytest
 from servers import CourseServer, WorkshopServer, fetch
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 ROOT = Path(__file__).resolve().parent.parent
 ROOM = "/voila/render/en/workshop.ipynb"
 

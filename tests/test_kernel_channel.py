@@ -25,6 +25,8 @@ from kernel_socket import V1, KernelSocket, encode, label_state, message, widget
 from servers import CourseServer, run_async
 from workshop_client import Client
 
+pytestmark = [pytest.mark.slow, pytest.mark.upstream]  # a real server; upstream internals (docs/decisions.md)
+
 LEAKS = ("Traceback", "site-packages", 'File "', ".py\", line", "most recent call last")
 PROTOCOLS = pytest.mark.parametrize("protocol", [V1, None], ids=["v1", "legacy"])
 

@@ -31,6 +31,8 @@ from fmse_widgets.processes import kernel_processes
 from servers import CourseServer, close_websocket, run_async
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 PAGE = "/voila/render/en/glossary.ipynb"
 # Light pages (no pandas), each a page of its own.
 OTHER_PAGES = ["/voila/render/cy/geirfa.ipynb", "/voila/render/en/accessibility.ipynb",

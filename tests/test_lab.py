@@ -18,6 +18,8 @@ from fmse_widgets.cli import main
 from fmse_widgets.lab import ROOT_WARNING, lab_argv, lab_config, settings_dir
 from servers import free_port
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 
 

@@ -13,6 +13,8 @@ from fmse_widgets.records import open_store
 from servers import CourseServer
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 PAGE = "/voila/render/en/01-context.ipynb"
 
 

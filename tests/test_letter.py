@@ -74,6 +74,7 @@ def reviewed_services():
 
 # --- the Word document keeps the setting's name and the Welsh letters ŵ and ŷ, in every language choice ---
 
+@pytest.mark.upstream  # python-docx internals (paragraph._p, run._r): docs/decisions.md
 @pytest.mark.parametrize("choice", CHOICES)
 def test_docx_round_trip_keeps_the_setting_name_and_welsh_letters(setting, choice):
     letter = compose(choice, DAY)
@@ -376,6 +377,7 @@ def test_posts_use_the_services_file_and_pass_the_victim_blaming_check():
     assert problems == []
 
 
+@pytest.mark.slow  # a process of its own
 def test_composing_and_exporting_need_no_widgets():
     """compose.py and export.py are the builder's logic: usable from a script or a test without ipywidgets."""
     import subprocess

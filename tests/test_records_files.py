@@ -92,6 +92,7 @@ KEY_MAKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a process of its own
 def test_the_signing_key_is_written_whole_so_concurrent_first_users_agree(tmp_path):
     """Eight processes make the key at the same moment: none sees an empty or half-written key, and all end up
     with the one that was put in place first."""

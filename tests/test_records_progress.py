@@ -29,7 +29,7 @@ def notebook(path: Path, page: str, lang: str, title: str, ids: list[str], kind:
 
 
 @pytest.fixture
-def course(tmp_path, monkeypatch):
+def course(records_backend, tmp_path, monkeypatch):
     """A small course: two modules in each language and a reference page, with FMSE_COURSE_ROOT set to it."""
     root = tmp_path / "course"
     nb = root / "notebooks"

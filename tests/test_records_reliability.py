@@ -28,16 +28,19 @@ WRITER = textwrap.dedent("""
     import sys
     from fmse_widgets.recording import ExerciseEvent, utc_now
     from fmse_widgets.records import StoreRecorder
+    from fmse_widgets.records.recorder import store_at
     from fmse_widgets.records.sqlite import SQLiteStore
 
     path, learner, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if count:  # like a page: the recorder opens the file for each answer
-        recorder = StoreRecorder(learner, store_factory=lambda: SQLiteStore(path, busy_timeout=60))
+    def opened():  # the SQLite file, or a PostgreSQL database (path is then its URL)
+        return store_at(path) if path.startswith("postgresql://") else SQLiteStore(path, busy_timeout=60)
+    if count:  # like a page: the recorder opens the store for each answer
+        recorder = StoreRecorder(learner, store_factory=opened)
         for i in range(count):
             recorder.record(ExerciseEvent(f"exercise-{i}", "concurrency", "en", ("a", "b"), 0.5, None,
                                           utc_now(), utc_now()))
     else:  # until killed, printing each event's id once it is committed
-        store = SQLiteStore(path)
+        store = opened()
         i = 0
         while True:
             event_id = store.record_event(learner, ExerciseEvent(f"exercise-{i}", "kill", "cy", ("a",), 1.0, True,
@@ -72,26 +75,44 @@ def still_there(path: Path, learner: str, event_id: str) -> bool:
             event_id] and store.learner(learner).name == "Gwenllïan Ŵ"
 
 
-def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(tmp_path):
-    path = tmp_path / "records.sqlite3"
-    with SQLiteStore(path) as store:
+@pytest.fixture
+def target(records_backend, tmp_path) -> str:
+    """Where the writers write: an SQLite file, or a fresh PostgreSQL database (its URL)."""
+    return os.environ["FMSE_RECORDS_URL"] if records_backend == "postgresql" else str(tmp_path / "records.sqlite3")
+
+
+def opened(target: str):
+    from fmse_widgets.records.recorder import store_at
+
+    return store_at(target) if target.startswith("postgresql://") else SQLiteStore(target)
+
+
+def sound(store) -> bool:
+    return store.integrity_check() == ["ok"]
+
+
+@pytest.mark.slow  # a process of its own
+def test_twenty_processes_writing_a_hundred_events_each_lose_nothing(target):
+    path = target
+    with opened(path) as store:
         learners = [store.add_learner(f"Learner {n}").learner_id for n in range(20)]
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), learner, "100"], stderr=subprocess.PIPE)
                for learner in learners]
     for writer in writers:
         _, err = writer.communicate(timeout=240)
         assert writer.returncode == 0, err.decode()
-    with SQLiteStore(path) as store:
+    with opened(path) as store:
         events = store.events()
         assert len(events) == 2000 and len({e.event_id for e in events}) == 2000
         for learner in learners:
             assert len(store.events(learner_id=learner)) == 100
-        assert store.integrity_check() == ["ok"]
+        assert sound(store)
 
 
-def test_a_writer_killed_mid_write_leaves_a_sound_file_with_every_committed_record(tmp_path):
-    path = tmp_path / "records.sqlite3"
-    with SQLiteStore(path) as store:
+@pytest.mark.slow  # a process of its own
+def test_a_writer_killed_mid_write_leaves_a_sound_file_with_every_committed_record(target):
+    path = target
+    with opened(path) as store:
         learner = store.add_learner().learner_id
     committed: list[str] = []
     for stop_after in (40, 150, 75):
@@ -109,11 +130,11 @@ def test_a_writer_killed_mid_write_leaves_a_sound_file_with_every_committed_reco
         writer.stdout.close()
         writer.stderr.close()
         assert writer.returncode == -signal.SIGKILL
-        db = sqlite3.connect(path)
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        db.close()
-    with SQLiteStore(path) as store:
+        with opened(path) as store:
+            assert sound(store)
+    with opened(path) as store:
         stored = {e.event_id for e in store.events()}
+        assert len(stored) == len(store.events())  # nothing doubled
     assert set(committed) <= stored and len(committed) >= 265
 
 

@@ -22,8 +22,9 @@ def event(exercise="context-who-is-targeted", *, page="context", lang="en", choi
 
 
 @pytest.fixture
-def store(tmp_path):
-    with SQLiteStore(tmp_path / "records.sqlite3") as opened:
+def store(records_backend, tmp_path):
+    """An empty store on each backend (an SQLite file of the test's own, or a fresh PostgreSQL database)."""
+    with (open_store() if records_backend == "postgresql" else SQLiteStore(tmp_path / "records.sqlite3")) as opened:
         yield opened
 
 
@@ -41,9 +42,9 @@ def test_default_file_is_in_the_data_folder_with_wal_foreign_keys_and_the_latest
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
         assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert store.schema_version() == LATEST == 4
+        assert store.schema_version() == LATEST == 5
         versions = [row[0] for row in db.execute("SELECT version FROM schema_version ORDER BY version")]
-        assert versions == [1, 2, 3, 4]
+        assert versions == [1, 2, 3, 4, 5]
 
 
 def test_learners_have_random_ids_and_optional_clean_names(store):
@@ -82,6 +83,7 @@ def test_an_event_round_trips_and_workshop_records_are_kept_apart(store):
 ])
 def test_free_text_is_never_recorded(store, fields, named):
     learner = store.add_learner().learner_id
+    fields = dict(fields)  # the parameters are shared by both backends
     exercise = fields.pop("exercise", "context-who-is-targeted")
     with pytest.raises(RecordsError) as caught:
         store.record_event(learner, event(exercise, **fields))
@@ -221,7 +223,7 @@ def test_a_newer_records_file_is_refused_with_a_clear_message_and_left_unchanged
     with pytest.raises(RecordsError) as caught:
         SQLiteStore(path)
     assert caught.value.kind == "newer"
-    assert "newer version of the course (records version 99; this version knows up to 4)" in str(caught.value)
+    assert f"newer version of the course (records version 99; this version knows up to {LATEST})" in str(caught.value)
     assert "fersiwn fwy diweddar" in caught.value.message("cy")
     assert digest(path) == before
 

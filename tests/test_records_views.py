@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from fmse_widgets.recording import ExerciseEvent
-from fmse_widgets.records import PageRecorder, RecordsError
+from fmse_widgets.records import PageRecorder, RecordsError, open_store
 from fmse_widgets.records import certificate as cert
 from fmse_widgets.records.certificate_view import CertificateView
 from fmse_widgets.records.identity import Identity
@@ -32,8 +32,10 @@ def event(exercise: str, when: str = "2026-04-01", *, page: str = "context", pas
 
 
 @pytest.fixture
-def store_factory(tmp_path, monkeypatch, course_copy):
+def store_factory(records_backend, tmp_path, monkeypatch, course_copy):
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
+    if records_backend == "postgresql":
+        return open_store
     path = tmp_path / "data" / "records.sqlite3"
     SQLiteStore(path).close()
     return lambda: SQLiteStore(path)

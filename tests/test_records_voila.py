@@ -9,6 +9,8 @@ import pytest
 
 from fmse_widgets.records.sqlite import SQLiteStore
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 PROBE = ("from fmse_widgets.records import start_records\n"
          "found, recorder = start_records()\n"
          "print('LEARNER', found.learner_id if found else None, found.source if found else None, "

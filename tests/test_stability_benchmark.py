@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 from fmse_widgets.course import pages
+
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,5 +32,5 @@ def test_every_page_five_times_no_hangs_and_no_kernels_left():
     assert re.search(r"^load time: median [\d.]+ s, p95 [\d.]+ s, max [\d.]+ s$", out, re.M), out
     assert "hangs (not ready within 30 s): 0  [target 0]" in out, out
     assert "pages that showed an error: 0" in out, out
-    assert "kernels left after the cull interval: 0  [target 0]" in out, out
+    assert "kernels left after the cull interval: 0  [target 0] (besides the 8 warm kernels" in out, out
     assert run.returncode == 0, out + run.stderr[-3000:]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # mypy takes longer than the quick loop allows (not in --quick)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -33,18 +33,11 @@ import pytest
 from packaging.requirements import Requirement
 
 from servers import fetch, free_port
+from wheel_build import NOT_IN_THE_WHEEL, ROOT, build_wheel, run
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 FULL_INSTALL = os.environ.get("FMSE_WHEEL_TEST_INSTALL") == "full"
-NOT_IN_THE_WHEEL = (".git", ".venv", "node_modules", "build", "dist", "test-artifacts", "__pycache__",
-                    ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
-
-
-def run(*command, cwd: Path, env: dict | None = None, timeout: float = 600) -> str:
-    done = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-    assert done.returncode == 0, f"{command} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def course_files(folder: str) -> set[str]:
@@ -75,13 +68,7 @@ def shipped_package(installed: dict) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
-    source = work / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_THE_WHEEL))
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", work / "dist", source,
-        cwd=work)
-    (built,) = (work / "dist").glob("fmse_course-*.whl")
-    return built
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_the_whole_course_and_no_tests(wheel):

@@ -2,12 +2,16 @@
 workshop tables, the room and trainer widgets (Python-side state), the gate's decisions and the kernel pools."""
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
+import time
 from html import escape
 from datetime import date
 from types import SimpleNamespace
 
+import ipywidgets as w
 import pytest
 
 from fmse_widgets.content.errors import ContentError
@@ -20,6 +24,7 @@ from fmse_widgets.recording import ExerciseEvent, utc_now
 from fmse_widgets.workshop import room as room_logic
 from fmse_widgets.workshop.participant import RoomView
 from fmse_widgets.workshop.trainer import TrainerView, joined_html
+from fmse_widgets.workshop.watch import running_polls
 
 CODE = "ACD479"  # letters and digits from the join alphabet
 
@@ -227,31 +232,118 @@ def test_the_room_page_outside_a_workshop_says_how_to_join(store):
     assert "Join the workshop first" in stranger.status.value
 
 
-def test_the_room_page_shows_a_store_problem_and_keeps_polling(store, tmp_path):
-    person = store.join_workshop(CODE, None)
+class Opens:
+    """A store factory that opens the real SQLite file and counts how often it was asked to."""
 
+    def __init__(self, store):
+        self.path, self.count = store.path, 0
+
+    def __call__(self):
+        self.count += 1
+        return SQLiteStore(self.path)
+
+
+def broken_store(path):
     def broken():
-        raise RecordsError("locked", path=tmp_path / "records.sqlite3")
-
-    view = RoomView(course_for(store, person.learner_id), code=CODE, store_factory=factory(store), poll=None)
-    view.store_factory = broken
-    view._show_error(RecordsError("locked", path="x"))
-    assert "busy" in view.errors.value
+        raise RecordsError("locked", path=path)
+    return broken
 
 
-def test_the_room_page_polls_by_itself(store):
-    person = store.join_workshop(CODE, None)
-    view = RoomView(course_for(store, person.learner_id), code=CODE, store_factory=factory(store), poll=0.05)
-    try:
+def test_the_room_poll_follows_the_room_on_one_connection_and_shows_a_store_problem(store, tmp_path):
+    """The poll's own round (Poll.tick), with a real store: it moves the page, keeps one connection, shows a
+    failed read in the page and recovers on the next round."""
+    async def scenario():
+        person = store.join_workshop(CODE, None)
+        opens = Opens(store)
+        view = RoomView(course_for(store, person.learner_id), code=CODE, store_factory=opens, poll=60)
+        try:
+            assert view.poll.running and view.view is None
+            store.set_room(CODE, question=1, revealed=False)
+            assert view.poll.tick()
+            assert view.view.exercise.id == room_logic.questions()[1].id
+            shown = view.view
+            for _ in range(5):
+                assert view.poll.tick()
+            assert view.view is shown and opens.count == 1  # one connection, nothing redrawn
+            view.store_factory = broken_store(tmp_path / "records.sqlite3")
+            assert not view.poll.tick()
+            assert "busy" in view.errors.value and view.poll.running  # shown, and the poll goes on
+            view.store_factory = opens
+            store.set_room(CODE, question=2, revealed=True)
+            assert view.poll.tick()
+            assert view.errors.value == "" and view.view.exercise.id == room_logic.questions()[2].id
+            assert view.answer.value and opens.count == 2  # opened again once after the failure
+        finally:
+            view.close()
+        assert not view.poll.running and view.stores._store is None
+
+    asyncio.run(scenario())
+
+
+def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widget(store):
+    async def scenario():
+        person = store.join_workshop(CODE, None)
+        course = course_for(store, person.learner_id)
+        view = RoomView(course, code=CODE, store_factory=factory(store), poll=0.02)
+        threads = []
+        refresh = view.refresh
+        view.poll.step = lambda: (threads.append(threading.current_thread()), refresh())
         store.set_room(CODE, question=1, revealed=False)
-        import time
-
-        deadline = time.monotonic() + 5
-        while view.view is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        for _ in range(250):
+            if view.view is not None:
+                break
+            await asyncio.sleep(0.02)
         assert view.view is not None and view.view.exercise.id == room_logic.questions()[1].id
+        assert set(threads) == {threading.main_thread()}  # on the loop's thread, as clicks are
+        # A cell run again makes a new page widget: its poll stops the one before.
+        again = RoomView(course, code=CODE, store_factory=factory(store), poll=0.02)
+        await asyncio.sleep(0.1)
+        assert not view.poll.running and again.poll.running and view.stores._store is None
+        assert running_polls() == {"room": again.poll}
+        rounds = len(threads)
+        await asyncio.sleep(0.1)
+        assert len(threads) == rounds  # the old poll does nothing more
+        # Closing the widget (as ipywidgets does when its page goes) stops its poll.
+        w.Widget.close(again)  # the ipywidgets close alone: the poll notices its widget has gone
+        await asyncio.sleep(0.1)
+        assert not again.poll.running and running_polls() == {}
+        again.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.slow  # a process of its own
+@pytest.mark.upstream
+def test_a_poll_started_in_a_kernel_cell_keeps_running_after_the_cell_and_a_rerun_replaces_it():
+    """In a real ipykernel (as Voilà runs a page's cells): the task goes on after the cell has finished, runs on
+    the kernel's main thread, and running the cell again leaves one poll running."""
+    from jupyter_client.manager import start_new_kernel
+
+    cell = ("import threading\n"
+            "from fmse_widgets.workshop.watch import Poll, running_polls\n"
+            "rounds = []\n"
+            "poll = Poll(0.05, lambda: rounds.append(threading.current_thread() is threading.main_thread()),"
+            " print, name='probe').start()\n")
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        def run(code: str) -> str:
+            printed = []
+            reply = client.execute_interactive(code, timeout=60, output_hook=lambda m: printed.append(
+                m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return "".join(printed).strip()
+
+        run(cell)
+        time.sleep(0.6)
+        first = run("first = poll; print(len(rounds), all(rounds))")
+        count, on_main = first.split()
+        assert int(count) >= 3 and on_main == "True", first
+        run(cell)  # the cell again
+        time.sleep(0.4)
+        assert run("print(first.running, poll.running, list(running_polls()))") == "False True ['probe']"
     finally:
-        view.poll.stop()
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
 
 
 # ---- the trainer's page -------------------------------------------------------------------------------------------
@@ -285,6 +377,36 @@ def test_the_trainer_moves_the_room_reveals_and_sees_counts(store, lang):
     assert store.room(CODE).question == len(room_logic.questions()) - 1
 
 
+def test_the_trainer_poll_redraws_only_when_the_room_changes_and_keeps_one_connection(store, monkeypatch):
+    from fmse_widgets.workshop import trainer
+
+    qr_drawn, draws = [], []
+    real_qr = trainer.qr_image
+    monkeypatch.setattr(trainer, "qr_image", lambda *a: qr_drawn.append(a) or real_qr(*a))
+
+    async def scenario():
+        opens = Opens(store)
+        view = TrainerView("cy", code=CODE, join_url="http://192.0.2.2:8866/workshop/join?code=" + CODE,
+                           store_factory=opens, poll=60)
+        real_draw = view._draw
+        view._draw = lambda *a: draws.append(a) or real_draw(*a)
+        try:
+            for _ in range(5):
+                assert view.poll.tick()
+            assert draws == [] and len(qr_drawn) == 1  # nothing changed: nothing drawn, the QR code drawn once
+            store.join_workshop(CODE, "Dai")
+            assert view.poll.tick() and len(draws) == 1 and "Dai" in view.joined.value
+            view.next()  # a button: the same connection
+            assert store.room(CODE).question == 0 and len(draws) == 2
+            assert view.poll.tick() and len(draws) == 2
+            assert opens.count == 1 and len(qr_drawn) == 1
+        finally:
+            view.close()
+        assert not view.poll.running and view.stores._store is None
+
+    asyncio.run(scenario())
+
+
 def test_the_trainer_page_outside_a_workshop_says_how_to_start_one(store):
     view = TrainerView("cy", code=None, store_factory=factory(store), poll=None)
     assert "fmse-course workshop" in view.join.value and len(view.children) == 1
@@ -310,6 +432,7 @@ def test_a_store_problem_on_the_trainers_page_is_shown_not_swallowed(store, tmp_
 
 # ---- the gate's decisions ----------------------------------------------------------------------------------------
 
+@pytest.mark.upstream
 def test_the_preheat_callback_is_taken_only_from_this_computer(monkeypatch):
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.static_file_handler import MultiStaticFileHandler
@@ -353,6 +476,7 @@ def test_pools_are_sized_from_the_participants_for_the_room_page_only():
     assert config.VoilaKernelManager.kernel_pools_config["default"] == {"pool_size": 0}
 
 
+@pytest.mark.slow  # a process of its own
 @pytest.mark.parametrize("module", ["fmse_widgets.workshop.participant", "fmse_widgets.workshop.trainer"])
 def test_workshop_pages_import_no_pandas(module):
     code = (f"import sys, fmse_widgets, fmse_widgets.course_page, {module}; "
@@ -379,6 +503,7 @@ def _workshop_app(extra_routes=()):
     return app
 
 
+@pytest.mark.upstream
 def test_every_route_of_the_workshop_is_classified_by_its_class():
     from fmse_widgets.workshop.gate import handler_kinds
 

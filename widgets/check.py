@@ -361,7 +361,7 @@ class _Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(self.port), "--no-browser",
-             "--cull-idle", "60"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+             "--cull-idle", "60", "--warm", "0"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
 
     def wait(self) -> str | None:
         """None once the server answers; else what went wrong, in the server's words."""

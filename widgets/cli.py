@@ -33,6 +33,19 @@ def _port(text: str) -> int:
     return port
 
 
+def _warm(text: str) -> int:
+    tr = parsing_translator()
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr.gettext("{text!r} is not a number of pages (try 8, or 0 for none)").format(
+            text=text)) from None
+    if not 0 <= count <= 64:
+        raise argparse.ArgumentTypeError(tr.gettext("{count} is outside 0-64 (try 8; each one is about 57 MiB)").format(
+            count=count))
+    return count
+
+
 def _need_free_port(port: int, tr) -> None:
     from .processes import port_free
 
@@ -62,7 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               + tr.gettext("Press Ctrl+C to stop it."), flush=True)
     quiet_untrusted_notebooks(CourseVoila)
     serve(args.port, start_path=start, open_browser=not args.no_browser,
-          cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
+          cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)), warm=args.warm)
     return 0
 
 
@@ -193,6 +206,9 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     serve.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
                        help=tr.gettext("close a page's Python process after this many idle seconds once its tab "
                                        "has closed (default 600)"))
+    serve.add_argument("--warm", type=_warm, default=None, metavar="N",
+                       help=tr.gettext("keep up to N pages' Python processes started in advance, for the pages a "
+                                       "learner is most likely to open next (default 8, about 0.45 GB; 0 for none)"))
     serve.set_defaults(func=cmd_serve)
 
     lab = sub.add_parser("lab", help=tr.gettext("open the course notebooks in JupyterLab, to study them or see the "
@@ -283,6 +299,8 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     add_records_parser(sub, tr)  # fmse-course records ...: the code is in widgets/records/commands.py
     from .workshop.command import add_parser as add_workshop_parser
     add_workshop_parser(sub, tr)  # fmse-course workshop: the code is in widgets/workshop/
+    from .hub.launch import add_parser as add_hub_parser
+    add_hub_parser(sub, tr)  # fmse-course hub: the code is in widgets/hub/
     return top
 
 

@@ -10,6 +10,8 @@ Differences from stock `voila notebooks/`:
   it goes; a session has at most 8 (widgets/kernels.py). Idle kernels nobody is connected to are culled.
 - the learner is remembered by the browser in a signed cookie, and a page opened without `?learner=` is sent to
   the same address with it (widgets/learner_cookie.py); not under `workshop`.
+- the pages a learner is most likely to open next have a warm kernel waiting, at most `--warm N` of them
+  (widgets/warm.py).
 
 Every route is one of Voilà's handler classes replaced by the course's own (`REPLACED`, by class), then wrapped
 (`CourseVoila.wrap`): the host check first, and in a workshop the room's gate (widgets/workshop/gate.py).
@@ -21,6 +23,7 @@ import os
 import webbrowser
 
 import tornado.web
+from jupyter_server.auth.logout import LogoutHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
@@ -113,7 +116,33 @@ REPLACED: dict[type, type | None] = {
     KernelHandler: OwnedKernelHandler,
     VoilaKernelWebsocketHandler: OwnedKernelWebsocketHandler,
     VoilaShutdownKernelHandler: OwnedShutdownHandler,
+    # The course has no sign-in, so nothing to sign out of; jupyter_server's page for it needs a template Voilà
+    # does not have (a GET answered 500).
+    LogoutHandler: None,
 }
+
+
+def replaced(handlers: list) -> list:
+    """Voilà's routes with each handler class replaced as `REPLACED` says (dropped where it says None)."""
+    kept = []
+    for pattern, cls, *rest in handlers:
+        cls = REPLACED.get(cls, cls)
+        if cls is not None:
+            kept.append((pattern, cls, *rest))
+    return kept
+
+
+def course_routes(base_url: str) -> list:
+    """The course's own routes in front of Voilà's, under `base_url`: the file tree and the bare render
+    address go to the landing page; a page's kernel notice; the remembered learner (widgets/learner_cookie.py).
+    Shared by `fmse-course serve` and the Jupyter server extension (widgets/server_extension.py)."""
+    return [
+        (url_path_join(base_url, r"/voila/tree(.*)"), RedirectToLanding),
+        (url_path_join(base_url, r"/voila/render/?"), RedirectToLanding),
+        (url_path_join(base_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
+        (url_path_join(base_url, ROUTE), RememberLearnerHandler),
+        (url_path_join(base_url, FORGET_ROUTE), ForgetLearnerHandler),
+    ]
 
 
 class CourseVoila(Voila):
@@ -121,6 +150,7 @@ class CourseVoila(Voila):
 
     start_path = LANDING  # what the browser opens; set from --lang
     learner_cookie = True  # widgets/learner_cookie.py; not under `workshop`
+    warm = 0  # warm kernels kept for the likely next pages (widgets/warm.py); `serve` sets it from --warm
 
     def allowed_hosts(self) -> frozenset[str]:
         """Host names requests may be sent to: this computer's own names only."""
@@ -133,24 +163,29 @@ class CourseVoila(Voila):
         settings = super().init_settings()
         settings["cookie_secret"] = self.cookie_secret
         settings[LEARNER_COOKIE_SETTING] = self.learner_cookie  # the learner remembered by the browser (issue 14)
+        if self.warm > 0 and isinstance(self.kernel_manager, CourseKernelManager) \
+                and hasattr(self.kernel_manager, "fill_if_needed"):
+            from .warm import WarmPlan, Warming
+
+            self.kernel_manager.warming = Warming(self.kernel_manager, WarmPlan(self.warm),
+                                                  self.kernel_manager.fill_delay)
         return settings
+
+    def stop(self):
+        """Stop the warm kernels still waiting for a page outright, then the rest as Voilà does (a waiting kernel
+        asked politely ends its cell after its sockets have closed: a traceback in the terminal for each)."""
+        if getattr(self.kernel_manager, "_pools", None):
+            from jupyter_core.utils import run_sync
+
+            from .warm import drop_all_waiting
+
+            run_sync(drop_all_waiting)(self.kernel_manager)
+        super().stop()
 
     def course_handlers(self) -> list:
         """Every route of the course server with its unwrapped handler class."""
-        handlers = []
-        for pattern, cls, *rest in super().init_handlers():
-            cls = REPLACED.get(cls, cls)
-            if cls is not None:
-                handlers.append((pattern, cls, *rest))
-        return [
-            (self.server_url, RedirectToLanding),
-            (url_path_join(self.server_url, r"/voila/tree(.*)"), RedirectToLanding),
-            (url_path_join(self.server_url, r"/voila/render/?"), RedirectToLanding),
-            (url_path_join(self.server_url, r"/fmse/api/kernel/([0-9a-f-]{36})"), KernelStatusHandler),
-            (url_path_join(self.server_url, ROUTE), RememberLearnerHandler),
-            (url_path_join(self.server_url, FORGET_ROUTE), ForgetLearnerHandler),
-            *handlers,
-        ]
+        return [(self.server_url, RedirectToLanding), *course_routes(self.server_url),
+                *replaced(super().init_handlers())]
 
     def wrap(self, spec: tuple) -> tuple:
         """One route as served: its handler refusing foreign host names before anything else."""
@@ -198,8 +233,12 @@ def use_course_template() -> None:
 
 
 def serve(port: int, *, start_path: str = LANDING, open_browser: bool = True,
-          cull_idle: int = 600, cull_interval: int = 60) -> None:
+          cull_idle: int = 600, cull_interval: int = 60, warm: int | None = None) -> None:
+    from .warm import DEFAULT_WARM, pool_config
+
     use_course_template()
     CourseVoila.start_path = start_path
+    CourseVoila.warm = DEFAULT_WARM if warm is None else max(0, warm)
     CourseVoila.launch_instance(argv=voila_argv(port, cull_idle=cull_idle, cull_interval=cull_interval,
-                                                open_browser=open_browser))
+                                                open_browser=open_browser),
+                                config=pool_config(CourseVoila.warm))

@@ -41,6 +41,10 @@ class Setting:
 
 
 FIELDS = [f.name for f in fields(Setting) if f.name not in ("is_set", "problem")]
+# Where the records are kept and which setting they belong to: read by the records store (records/recorder.py,
+# records/commands.py), never shown on a page.
+STORE_KEYS = ("records_url", "setting_id")
+SETTING_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 def _placeholders(lang: str) -> dict[str, str]:
@@ -70,6 +74,15 @@ class SettingError(ValueError):
 
 def check_value(field: str, value: str) -> str:
     value = " ".join(str(value).split())
+    if field == "setting_id" and value and not SETTING_ID.match(value):
+        raise SettingError(f"setting_id: {value!r} must be 1-40 lowercase letters, digits and hyphens, "
+                           f"e.g. ysgol-y-bryn")
+    if field == "records_url" and value and not (value.startswith(("postgresql://", "postgres://", "sqlite:///"))
+                                                 or "://" not in value):
+        raise SettingError(f"records_url: {value!r} must be postgresql://user@host:port/dbname, sqlite:///path "
+                           f"or a file path")
+    if field in STORE_KEYS:
+        return value
     if field not in FIELDS:
         raise SettingError(f"unknown field '{field}': use one of {', '.join(FIELDS)}")
     if len(value) > MAX_LENGTH:
@@ -109,6 +122,11 @@ def read_values(path: Path | None = None) -> dict[str, str]:
     return values
 
 
+def read_store_values(path: Path | None = None) -> dict[str, str]:
+    """records_url and setting_id from the setting file (those set)."""
+    return {k: v for k, v in read_values(path).items() if k in STORE_KEYS}
+
+
 def load_setting(lang: str, path: Path | None = None) -> Setting:
     """The setting in `lang`: real values where set, bracketed placeholders elsewhere; never raises for a bad file."""
     placeholders = _placeholders(lang)
@@ -137,6 +155,6 @@ def save_values(changes: dict[str, str], path: Path | None = None) -> dict[str, 
         else:
             values.pop(field, None)
     header = "# The setting's details for the FMSE course (fmse-course setting set --help).\n"
-    write_atomically(path, header + yaml.safe_dump({f: values[f] for f in FIELDS if f in values},
+    write_atomically(path, header + yaml.safe_dump({f: values[f] for f in (*FIELDS, *STORE_KEYS) if f in values},
                                                    allow_unicode=True, sort_keys=False))
     return values

@@ -46,9 +46,12 @@ def exercise_ids(path: str) -> list[str]:
     return [m for c in nb["cells"] if c["cell_type"] == "code" for m in SHOW.findall("".join(c["source"]))]
 
 
-def open_page(visit, server, path: str, **visit_options):
-    """A fresh browser context on the page, once it has rendered and shows all its exercises."""
+def open_page(visit, server, path: str, *, before=None, **visit_options):
+    """A fresh browser context on the page, once it has rendered and shows all its exercises. `before(v)` is
+    called before the page is asked for (e.g. OfflineWatch, to see every request)."""
     v = visit(**visit_options)
+    if before is not None:
+        before(v)
     v.page.goto(f"{server.base}/voila/render/{path}", wait_until="domcontentloaded", timeout=60_000)
     v.page.wait_for_function(RENDERED, timeout=60_000)
     expected = len(exercise_ids(path))
@@ -80,3 +83,72 @@ def axe_failures(violations: list[dict]) -> tuple[list[dict], list[dict]]:
     wcag = [x for x in violations if WCAG_TAGS & set(x["tags"])]
     serious = [x for x in violations if "best-practice" in x["tags"] and x["impact"] in SERIOUS]
     return wcag, serious
+
+
+# Every resource the page loaded (Resource Timing), every style sheet's rules that point at a URL, and every
+# font face the page declared, with its status once the page has settled.
+RESOURCES_JS = """() => {
+    const urls = performance.getEntriesByType('resource').map(e => e.name);
+    const sheets = [];
+    for (const sheet of document.styleSheets) {
+        if (sheet.href) sheets.push(sheet.href);
+        let rules = [];
+        try { rules = [...sheet.cssRules]; } catch (e) { sheets.push('unreadable:' + sheet.href); continue; }
+        for (const rule of rules) {
+            if (rule.href) sheets.push(rule.href);                       // @import
+            const text = rule.cssText || '';
+            for (const m of text.matchAll(/url\\(["']?([^"')]+)["']?\\)/g)) sheets.push(m[1]);
+        }
+    }
+    const fonts = [...document.fonts].map(f => ({family: f.family, status: f.status}));
+    const scripts = [...document.scripts].map(s => s.src).filter(Boolean);
+    return {urls, sheets, fonts, scripts};
+}"""
+
+
+def is_local(url: str, base: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    if "://" not in url:  # relative url() in a style sheet: resolved against the sheet, which is local
+        return True
+    return url.startswith(base + "/") or url == base
+
+
+class OfflineWatch:
+    """The course works with no internet (issue 8): on a page opened with every host but 127.0.0.1 blocked (the
+    Visit does that), nothing is asked from outside, no request fails, no response is an error, the console stays
+    clean, and the fonts, style sheets and scripts all come from the course server. Pass as open_page(before=)."""
+
+    def __init__(self):
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.visit = None
+
+    def __call__(self, v) -> None:
+        self.visit = v
+        v.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        v.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
+        v.page.on("pageerror", lambda e: v.console_errors.append(f"uncaught: {e}"))
+
+    def check(self, info, base: str) -> None:
+        """Assert the above for the page `info` (a course.pages() entry), as it is when it has just rendered."""
+        v, path = self.visit, info.path
+        page = v.page
+        page.wait_for_load_state("load", timeout=60_000)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        found = page.evaluate(RESOURCES_JS)
+        # It renders in its own language, with its title, and no cell failed.
+        assert page.evaluate("document.documentElement.lang") == info.lang
+        assert page.title() == info.title
+        assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"], .fmse-cell-error').count() == 0
+        assert page.locator("text=ExecutionError").count() == 0
+        assert v.outside == [], f"{path} asked outside hosts for: {v.outside}"
+        assert self.failed == [], f"{path}: requests failed: {self.failed}"
+        assert self.errors == [], f"{path}: error responses: {self.errors}"
+        assert v.console_errors == [], f"{path}: console errors: {v.console_errors}"
+        assert all(u.startswith(base) or u.startswith(("data:", "blob:")) for u in v.requests), v.requests
+        elsewhere = [u for u in found["urls"] + found["sheets"] + found["scripts"] if not is_local(u, base)]
+        assert elsewhere == [], f"{path} refers to resources elsewhere: {elsewhere}"
+        assert not any("fontawesome" in u.lower() or "font-awesome" in u.lower() for u in v.outside)
+        assert [f for f in found["fonts"] if f["status"] == "error"] == [], found["fonts"]
+        assert found["urls"], "the Resource Timing list is empty: the check above checked nothing"

@@ -4,9 +4,10 @@ the keyboard alone, in real Chromium against the real server:
 * axe-core (npm `axe-core`, no rule disabled) finds no WCAG 2.0/2.1/2.2 A or AA violation, and nothing serious or
   critical among its best practices (landmarks, skip link, heading order, table headers);
 * the other language's names and quoted terms in the page's text carry their own `lang` (WCAG 3.1.2);
-* at 200% zoom (a viewport 640 CSS px wide) nothing scrolls sideways and every control stays in view (WCAG 1.4.10).
+* at 200% zoom (a viewport 640 CSS px wide) nothing scrolls sideways and every control stays in view (WCAG 1.4.10);
+* and first, as it has just rendered, that it works offline (pagekit.OfflineWatch; see test_offline.py).
 
-One page load serves all three checks, so that every page of the course (whatever pages are added later) is
+One page load serves all these checks, so that every page of the course (whatever pages are added later) is
 opened once; each page is its own test.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fmse_widgets.content.services import services
 from fmse_widgets.course import pages
 from fmse_widgets.other_language import other, phrases
 from fmse_widgets.page import ACCESSIBILITY_PAGE
-from pagekit import CONTROLS_JS, ROOT, answer_all, axe_failures, open_page, run_axe
+from pagekit import CONTROLS_JS, ROOT, OfflineWatch, answer_all, axe_failures, open_page, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,8 @@ REFLOW_JS = """(controls) => {
 }"""
 
 ALL_PAGES = pages()
+# One page load is among the tests run against the newest upstream releases (scripts/check-newest).
+UPSTREAM_PAGE = "cy/01-cyd-destun.ipynb"
 
 
 def prose(path: str) -> str:
@@ -75,9 +78,12 @@ def test_every_english_only_service_name_is_marked_on_welsh_pages():
     assert other("cy") == "en" and other("en") == "cy"
 
 
-@pytest.mark.parametrize("info", ALL_PAGES, ids=[p.path for p in ALL_PAGES])
-def test_page_is_accessible_after_answering_and_at_200_percent_zoom(visit, course_server, info):
-    v = open_page(visit, course_server, info.path)
+@pytest.mark.parametrize("info", [pytest.param(p, id=p.path, marks=[pytest.mark.upstream] if p.path == UPSTREAM_PAGE
+                                               else []) for p in ALL_PAGES])
+def test_page_works_offline_and_is_accessible_after_answering_and_at_200_percent_zoom(visit, course_server, info):
+    offline = OfflineWatch()
+    v = open_page(visit, course_server, info.path, before=offline)
+    offline.check(info, course_server.base)
     page = v.page
     problems: dict[str, object] = {}
 

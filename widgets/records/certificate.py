@@ -202,6 +202,8 @@ def issue(store: RecordStore, learner_id: str, *, rule: Rule | None = None, priv
                 "completed_on": found.completed_on.isoformat(), "pages": list(rule.pages),
                 "setting": setting_name or ""}
     text = canonical(contents)
+    if private_key is None:
+        private_key = signing.store_private_key(store)
     public_key, signature = signing.sign(text.encode("utf-8"), private_key)
     certificate = Certificate(code=code_of(signature), learner_id=learner_id, contents=text,
                               key_id=signing.key_id(public_key), issued_at=utc_now(), public_key=public_key,

@@ -6,6 +6,8 @@ terminal's language (widgets/cli_lang.py), through the catalogue; modules are na
 """
 from __future__ import annotations
 
+from contextlib import closing
+
 import argparse
 import sys
 from datetime import date
@@ -121,11 +123,47 @@ def add_parser(sub, tr=None) -> None:
                                      "still be read into a new records file, and say what was saved and lost. "
                                      "Close the course's pages first."))
 
-    actions.add_parser("path", help=_("print where the records file is"))
+    actions.add_parser("path", help=_("print where the records are (a file, or a database without its password)"))
+
+    migrate = actions.add_parser(
+        "migrate", help=_("create or update a shared PostgreSQL records database's tables"),
+        description=_("Bring the records database to this version of the course: the one named by --url, else "
+                      "FMSE_RECORDS_URL, else records_url in the setting file. A PostgreSQL database is changed "
+                      "only by this command (back it up first: docs/deploy.md); an SQLite file is updated whenever "
+                      "it is opened. Running it twice changes nothing."))
+    migrate.add_argument("--url", metavar="URL", help=_("postgresql://user@host:port/dbname or a file path"))
+    _setting_options(migrate, _)
+
+    copy = actions.add_parser(
+        "copy", help=_("copy this computer's records into a shared store (no duplicates)"),
+        description=_("Copy every learner, answer, completion and certificate from this computer's records (or "
+                      "--from) into the store at --to, and the public keys trusted here. Records already there are "
+                      "left as they are, so copying twice adds nothing. The store at --to must be migrated first "
+                      "(fmse-course records migrate --url URL)."))
+    copy.add_argument("--to", required=True, metavar="URL", help=_("postgresql://user@host:port/dbname or a path"))
+    copy.add_argument("--from", dest="source", metavar="URL",
+                      help=_("where to copy from (default: this computer's records)"))
+    _setting_options(copy, _)
+    service = actions.add_parser(
+        "service", help=_("on a hub: serve the records to users' servers as the service fmse-records"),
+        description=_("Started by `fmse-course hub` (a JupyterHub managed service named fmse-records, under its "
+                      "own Unix account). Reads the store's URL from FMSE_RECORDS_URL in its own environment, "
+                      "checks each caller's hub token and answers only what their role allows (docs/deploy.md)."))
+    service.add_argument("--port", type=int, default=8870, metavar="PORT", help=_("port (default 8870)"))
+    service.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help=_("address (default 127.0.0.1)"))
     records.set_defaults(func=run)
 
 
+def cmd_service(args: argparse.Namespace) -> int:
+    from ..hub.service import run as run_service
+
+    run_service(args.port, args.bind)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "service":
+        return cmd_service(args)
     tr = _tr(args)
     try:
         return ACTIONS[args.action](args)
@@ -463,12 +501,105 @@ def cmd_repair(args) -> int:
 
 
 def cmd_path(args) -> int:
+    from .recorder import records_url
     from .sqlite import records_path
 
-    print(records_path())
+    url = records_url()
+    if url is None:
+        print(records_path())
+    else:
+        from .postgres import public_location
+
+        print(public_location(url) if "://" in url else url)
+    return 0
+
+
+def _setting_options(parser, _) -> None:
+    parser.add_argument("--setting", metavar="ID",
+                        help=_("the setting these records belong to, e.g. ysgol-y-bryn (default: setting_id in the "
+                               "setting file; asked for if neither); records without a setting are assigned to it"))
+    parser.add_argument("--name-en", metavar="NAME",
+                        help=_("the setting's name in English (default: its name in the setting file)"))
+    parser.add_argument("--name-cy", metavar="NAME", help=_("the setting's name in Welsh (default: as in English)"))
+
+
+def _setting(args) -> tuple[str, str, str]:
+    """The setting id and names for migrate/copy: --setting, the setting file, or asked for at the terminal.
+    The id is saved in the setting file, so the next run (and the pages) know it."""
+    from ..setting import SETTING_ID, read_values, save_values
+
+    values = read_values()
+    setting_id = args.setting or values.get("setting_id")
+    while not setting_id:
+        if not sys.stdin.isatty():
+            raise RecordsError("invalid", detail="these records have no setting yet: give it with --setting ID "
+                                                 "(e.g. --setting ysgol-y-bryn)")
+        answer = input("Which setting do these records belong to? An id of lowercase letters, digits and "
+                       "hyphens, e.g. ysgol-y-bryn: ").strip()
+        setting_id = answer if SETTING_ID.match(answer) else None
+    from .store import check_setting_id
+
+    check_setting_id(setting_id)
+    name_en = args.name_en or values.get("name") or setting_id
+    name_cy = args.name_cy or name_en
+    if values.get("setting_id") != setting_id:
+        save_values({"setting_id": setting_id})
+    return setting_id, name_en, name_cy
+
+
+def cmd_migrate(args) -> int:
+    from .recorder import records_url, store_at
+    from .sqlite import records_path
+
+    target = args.url or records_url() or records_path()
+    with closing(store_at(target, migrate=True)) as store:
+        before = getattr(store, "migrated_from", None)
+        version = store.schema_version()
+        tr = _tr(args)
+        print((tr.gettext("The records at {where} are at version {version} (were at {before}).")
+               if before is not None and before != version else
+               tr.gettext("The records at {where} are at version {version} (nothing to change).")).format(
+            where=store.location, version=version, before=before))
+        if store.learners() or args.setting:
+            setting_id, name_en, name_cy = _setting(args)
+            if setting_id not in {s.setting_id for s in store.education_settings()} or args.name_en or args.name_cy:
+                store.add_setting(setting_id, name_en, name_cy)
+            assigned = store.assign_setting(setting_id)
+            print(tr.gettext("Setting {id}: {n} learner(s) without a setting assigned to it.").format(
+                id=setting_id, n=assigned))
+    return 0
+
+
+def cmd_copy(args) -> int:
+    from .recorder import open_store, store_at
+
+    with closing(store_at(args.source) if args.source else open_store()) as source, closing(store_at(args.to)) as target:
+        if source.location == target.location:
+            raise RecordsError("invalid", detail=f"--to names the records being copied ({source.location})")
+        setting_id, name_en, name_cy = _setting(args)
+        if setting_id not in {s.setting_id for s in target.education_settings()} or args.name_en or args.name_cy:
+            target.add_setting(setting_id, name_en, name_cy)
+        bundle = source.export()
+        counts = target.merge(bundle)
+        keys = sum(target.trust_key(k.public_key, k.label) for k in source.trusted_keys())
+        target.assign_setting(setting_id, [x.learner_id for x in bundle.learners
+                                           if target.setting_of(x.learner_id) == ""])
+        tr = _tr(args)
+        print(tr.gettext("Copied from {source} to {target}: {learners} learner(s), {events} answer(s), "
+                         "{completions} module completion(s), {certificates} certificate(s), {keys} trusted "
+                         "key(s); the rest were there already.").format(
+            source=source.location, target=target.location, learners=counts.learners, events=counts.events,
+            completions=counts.completions, certificates=counts.certificates, keys=keys))
+        if counts.skipped:
+            print(tr.gettext("Left out {n} record(s) of people deleted there, or older than a purge there.").format(
+                n=counts.skipped))
+        if counts.conflicts:
+            print(tr.gettext("{n} record(s) differ from the one with the same id there; the one there was kept: "
+                             "{ids}").format(n=len(counts.conflicts), ids=", ".join(counts.conflicts[:5])))
     return 0
 
 
 ACTIONS = {"export": cmd_export, "import": cmd_import, "purge": cmd_purge, "delete": cmd_delete,
            "verify": cmd_verify, "report": cmd_report, "certificate": cmd_certificate, "repair": cmd_repair,
-           "key": cmd_key, "trust-key": cmd_trust_key, "path": cmd_path}
+           "key": cmd_key, "trust-key": cmd_trust_key, "path": cmd_path,
+           "migrate": cmd_migrate, "copy": cmd_copy}

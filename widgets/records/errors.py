@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..i18n import translator
 
-KINDS = ("locked", "read-only", "missing", "corrupt", "full", "newer", "foreign", "invalid", "failed")
+KINDS = ("locked", "read-only", "missing", "corrupt", "full", "newer", "foreign", "invalid", "failed", "schema",
+         "unreachable", "forbidden")
 
 
 def _templates(lang: str) -> dict[str, str]:
@@ -35,6 +36,14 @@ def _templates(lang: str) -> dict[str, str]:
         "foreign": tr.gettext(
             "The file {path} is not a learning records file of this course ({detail}). Nothing was changed. Move "
             "it aside, or set FMSE_DATA_DIR to another folder."),
+        "schema": tr.gettext(
+            "The shared learning records database ({path}) has records version {found}; this version of the course "
+            "works with version {known}. Nothing was changed. If the database is older, whoever looks after the "
+            "records runs fmse-course records migrate; if it is newer, update the course first."),
+        "unreachable": tr.gettext(
+            "Not saved yet: the shared learning records database cannot be reached ({path}). This page keeps your "
+            "answer and tries again; everything saved before is safe. {detail}"),
+        "forbidden": tr.gettext("Your role in the learning records does not allow this: {detail}."),
         "invalid": tr.gettext("This could not be recorded: {detail}"),
         "failed": tr.gettext("The learning records could not be saved ({path}): {detail}"),
     }

@@ -1,6 +1,7 @@
 """Who the learner is, without accounts (pure logic, plus the small file that remembers a JupyterLab learner).
 
-- Under JupyterHub the hub's user name (JUPYTERHUB_USER) gives a stable learner id.
+- Under JupyterHub with the records service the hub user proven by the server's token (widgets/hub/client.py),
+  else the hub's user name (JUPYTERHUB_USER), gives a stable learner id.
 - In Voilà each page is a new kernel: the learner id travels in the links between pages (`?learner=<id>`),
   which Voilà hands the kernel as QUERY_STRING. It is accepted only if it is 32 hex characters and the store
   already knows it, and it is used for nothing but choosing whose progress to show and record.
@@ -75,7 +76,16 @@ def from_query(query_string: str, known: Callable[[str], bool]) -> tuple[str | N
 
 def resolve(environ: Mapping[str, str], *, known: Callable[[str], bool],
             saved: tuple[str, str | None] | None = None) -> Identity | None:
-    """Who is learning in this kernel, or None (a Voilà page opened without a learner in its link)."""
+    """Who is learning in this kernel, or None (a Voilà page opened without a learner in its link).
+
+    On a hub with the records service (FMSE_RECORDS_URL=service:...), the hub user is the one the service finds
+    for this server's token: nothing in the kernel's environment that its user could change decides it."""
+    if environ.get("FMSE_RECORDS_URL", "").startswith("service:"):
+        from ..hub.client import whoami
+
+        who = whoami(environ)
+        workshop = from_query(environ.get("QUERY_STRING", ""), known)[1] if in_voila(environ) else None
+        return Identity(who["learner_id"], "jupyterhub", who["name"], workshop)
     user = environ.get("JUPYTERHUB_USER", "").strip()
     if user:
         workshop = from_query(environ.get("QUERY_STRING", ""), known)[1] if in_voila(environ) else None

@@ -135,10 +135,28 @@ class TrustedKey:
         return key_id(self.public_key)
 
 
+def store_private_key(store, *, create: bool = True):
+    """The key certificates made with `store` are signed with: a shared store's deployment key, held in the store
+    itself so every course server of the deployment signs and verifies alike (made on first use), or else this
+    data folder's own key. None only when `create` is False and there is none yet."""
+    held = getattr(store, "deployment_key", None)
+    if held is not None:
+        text = held(create=create)
+        return _private_from_hex(text, Path(store.location)) if text else None
+    if not create and not signing_key_path().exists():
+        return None
+    return load_private_key(create=create)
+
+
 def trusted_public_keys(store) -> set[str]:
-    """Every public key this data folder trusts: its own (if it has one) and those registered in the records."""
+    """Every public key trusted here: this data folder's own (if it has one), a shared store's deployment key (if
+    made), and those registered in the records."""
     keys = {k.public_key for k in store.trusted_keys()}
     own = own_public_key()
     if own:
         keys.add(own)
+    if getattr(store, "deployment_key", None) is not None:
+        deployment = store_private_key(store, create=False)
+        if deployment is not None:
+            keys.add(public_bytes(deployment).hex())
     return keys

@@ -18,8 +18,8 @@ from typing import Iterable, Iterator
 from ..recording import ExerciseEvent
 from ..userdata import data_folder, file_mode, keep_private, make_folder, put_in_place, temporary_beside
 from .errors import RecordsError
-from .store import (Bundle, Certificate, Completion, Learner, MergeCounts, Participant, RoomState, StoredEvent,
-                    check_code, check_learner_id, check_page, check_time, check_workshop, checked_event, clean_name,
+from .store import (Bundle, Certificate, Completion, EducationSetting, Learner, MergeCounts, Participant, RoomState, StoredEvent,
+                    check_code, check_learner_id, check_page, check_setting_id, check_setting_name, check_time, check_workshop, checked_event, clean_name,
                     clean_nickname, day_start, new_id, utc_now)
 
 FILE_NAME = "records.sqlite3"
@@ -30,7 +30,8 @@ BUSY_TIMEOUT = 10.0          # seconds a writer waits for another before saying 
 # add the next. Version 1 was the first release; version 2 added certificates and the records that keep
 # deletions and purges from coming back through an import; version 3 added workshops and their participants
 # (a nickname each, never exported); version 4 added public-key signatures on certificates and the public keys
-# this data folder trusts.
+# this data folder trusts; version 5 added education settings (an id and a name in each language) and the setting
+# each learner belongs to ('' until one is assigned: a laptop's records before `records migrate`/`copy --setting`).
 MIGRATIONS: dict[int, str] = {
     1: """
         CREATE TABLE learners (
@@ -103,6 +104,17 @@ MIGRATIONS: dict[int, str] = {
             label      TEXT NOT NULL DEFAULT '',
             trusted_at TEXT NOT NULL
         );
+    """,
+    5: """
+        CREATE TABLE education_settings (
+            setting_id TEXT PRIMARY KEY CHECK (length(setting_id) BETWEEN 1 AND 40),
+            name_en    TEXT NOT NULL CHECK (length(name_en) BETWEEN 1 AND 120),
+            name_cy    TEXT NOT NULL CHECK (length(name_cy) BETWEEN 1 AND 120),
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE learners ADD COLUMN setting_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX learners_by_setting ON learners (setting_id);
+        CREATE INDEX completions_by_page ON completions (page, learner_id);
     """,
 }
 LATEST = max(MIGRATIONS)
@@ -409,8 +421,7 @@ class SQLiteStore:
         counts = MergeCounts()
         with self._write() as db:
             # An import adds many records at once: the whole file is checked first, not only its structure.
-            if db.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
-                raise RecordsError("corrupt", path=self.path)
+            self._check_whole(db)
             deleted = dict(db.execute("SELECT learner_id, deleted_at FROM deletions").fetchall())
             purged = (db.execute("SELECT value FROM settings WHERE key = 'purged_before'").fetchone() or [""])[0]
 
@@ -468,6 +479,10 @@ class SQLiteStore:
                     counts.conflicts.append(cert.code)
         return counts
 
+    def _check_whole(self, db) -> None:
+        if db.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
+            raise RecordsError("corrupt", path=self.path)
+
     def purge(self, before: date) -> dict[str, int]:
         """Delete every record dated before `before` (and learners left with none, added before it)."""
         cutoff = day_start(before)
@@ -484,7 +499,7 @@ class SQLiteStore:
                 "AND learner_id NOT IN (SELECT learner_id FROM completions) "
                 "AND learner_id NOT IN (SELECT learner_id FROM certificates)", (cutoff,)).rowcount
             db.execute("INSERT INTO settings (key, value) VALUES ('purged_before', ?) "
-                       "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)", (cutoff,))
+                       "ON CONFLICT (key) DO UPDATE SET value = max(settings.value, excluded.value)", (cutoff,))
         return counts
 
     def delete_learner(self, learner_id: str) -> dict[str, int]:
@@ -499,6 +514,60 @@ class SQLiteStore:
                        "ON CONFLICT (learner_id) DO UPDATE SET deleted_at = excluded.deleted_at",
                        (learner_id, utc_now()))
         return counts
+
+    # ---- education settings (a school or other setting) and who belongs to which ---------------------------
+
+    def add_setting(self, setting_id: str, name_en: str, name_cy: str) -> EducationSetting:
+        """Add a setting, or rename one that exists (its id never changes)."""
+        found = EducationSetting(check_setting_id(setting_id), check_setting_name(name_en),
+                                 check_setting_name(name_cy))
+        with self._write() as db:
+            db.execute("INSERT INTO education_settings (setting_id, name_en, name_cy, created_at) "
+                       "VALUES (?, ?, ?, ?) ON CONFLICT (setting_id) DO UPDATE SET name_en = excluded.name_en, "
+                       "name_cy = excluded.name_cy", (found.setting_id, found.name_en, found.name_cy, utc_now()))
+        return found
+
+    def education_settings(self) -> list[EducationSetting]:
+        rows = self._read(lambda db: db.execute(
+            "SELECT setting_id, name_en, name_cy FROM education_settings ORDER BY setting_id").fetchall())
+        return [EducationSetting(*row) for row in rows]
+
+    def assign_setting(self, setting_id: str, learner_ids: Iterable[str] | None = None) -> int:
+        """Put learners in a setting: `learner_ids`, or every learner not yet in one. Returns how many changed."""
+        setting_id = check_setting_id(setting_id)
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM education_settings WHERE setting_id = ?", (setting_id,)).fetchone():
+                raise RecordsError("invalid", detail=f"there is no setting {setting_id!r}: add it first "
+                                                     f"(fmse-course records migrate --setting ID)")
+            if learner_ids is None:
+                return db.execute("UPDATE learners SET setting_id = ? WHERE setting_id = ''",
+                                  (setting_id,)).rowcount
+            return sum(db.execute("UPDATE learners SET setting_id = ? WHERE learner_id = ? AND setting_id <> ?",
+                                  (setting_id, check_learner_id(x), setting_id)).rowcount for x in learner_ids)
+
+    def setting_of(self, learner_id: str) -> str | None:
+        """The setting a learner belongs to ('' for none yet), or None for a learner not in the records."""
+        row = self._read(lambda db: db.execute("SELECT setting_id FROM learners WHERE learner_id = ?",
+                                               (learner_id,)).fetchone())
+        return row[0] if row else None
+
+    def setting_learners(self, setting_id: str) -> list[Learner]:
+        rows = self._read(lambda db: db.execute(
+            "SELECT learner_id, name, created_at FROM learners WHERE setting_id = ? ORDER BY created_at, learner_id",
+            (setting_id,)).fetchall())
+        return [Learner(*row) for row in rows]
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        """Counts only, never a person: (setting id, page, learners who completed it), with page '' giving the
+        number of learners in the setting. Workshop participants are not counted."""
+        rows = self._read(lambda db: db.execute(
+            "SELECT l.setting_id, '', count(*) FROM learners l "
+            "WHERE l.learner_id NOT IN (SELECT learner_id FROM participants) GROUP BY l.setting_id "
+            "UNION ALL "
+            "SELECT l.setting_id, c.page, count(DISTINCT c.learner_id) FROM completions c "
+            "JOIN learners l ON l.learner_id = c.learner_id WHERE c.workshop = '' GROUP BY l.setting_id, c.page "
+            "ORDER BY 1, 2").fetchall())
+        return [(row[0], row[1], int(row[2])) for row in rows]
 
     # ---- workshops ---------------------------------------------------------------------------------------
 

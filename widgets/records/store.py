@@ -7,7 +7,9 @@ trusts, and workshops (the room's current question, and each participant's
 optional nickname, which never leaves the store in an export). Never free text; never anything about a child. Every value is
 checked here, before any store sees it, so every implementation keeps the same promise.
 
-`SQLiteStore` (records/sqlite.py) is the implementation used by default; `open_store()` opens it.
+`SQLiteStore` (records/sqlite.py) is the implementation used by default; `PostgresStore` (records/postgres.py) keeps
+a shared store; `open_store()` opens the one FMSE_RECORDS_URL (or the setting file) names. On a shared store every
+call is made by someone: records/roles.py's `scoped(store, who)` returns nothing outside their role.
 """
 from __future__ import annotations
 
@@ -79,6 +81,15 @@ class Certificate:
     issued_at: str
     public_key: str = ""   # the Ed25519 public key that signed it (64 hex); "" for the first certificates (HMAC)
     signature: str = ""    # the Ed25519 signature over `contents` (base64); the code is made from it
+
+
+@dataclass(frozen=True, slots=True)
+class EducationSetting:
+    """A school or other education setting: an id (lowercase letters, digits, hyphens) and a name in each language."""
+
+    setting_id: str
+    name_en: str
+    name_cy: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,13 @@ class RecordStore(Protocol):
     def trust_key(self, public_key: str, label: str = "") -> bool: ...
     def untrust_key(self, public_key: str) -> bool: ...
     def trusted_keys(self) -> list: ...
+    def add_setting(self, setting_id: str, name_en: str, name_cy: str) -> EducationSetting: ...
+    def education_settings(self) -> list[EducationSetting]: ...
+    def assign_setting(self, setting_id: str, learner_ids: Iterable[str] | None = None) -> int: ...
+    def setting_of(self, learner_id: str) -> str | None: ...
+    def setting_learners(self, setting_id: str) -> list[Learner]: ...
+    def summary(self) -> list[tuple[str, str, int]]: ...
+    def schema_version(self) -> int: ...
     def close(self) -> None: ...
 
 
@@ -298,6 +316,24 @@ def checked_event(learner_id: str, event: ExerciseEvent, workshop: str | None,
         choices=choices, score=float(event.score), passed=event.passed,
         started_at=check_time(event.started_at, "started_at"),
         finished_at=check_time(event.finished_at, "finished_at"))
+
+
+SETTING_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def check_setting_id(value: object) -> str:
+    if not isinstance(value, str) or not SETTING_ID.match(value):
+        raise RecordsError("invalid", detail=f"setting id {str(value)[:40]!r} must be 1-40 lowercase letters, digits "
+                                             f"and hyphens, e.g. ysgol-y-bryn")
+    return value
+
+
+def check_setting_name(value: object) -> str:
+    name = (" ".join(visible_text(unicodedata.normalize("NFC", value)).split())
+            if isinstance(value, str) and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value) else "")
+    if not 1 <= len(name) <= 120:
+        raise RecordsError("invalid", detail="a setting's name is 1-120 characters, in English and in Welsh")
+    return name
 
 
 def check_event_id(value: object) -> str:

@@ -17,7 +17,7 @@ from ..views.choice import ChoiceView
 from ..views.guard import alert_box
 from ..views.registry import view_for
 from .room import PARTICIPANT_PAGE, questions, running_code
-from .watch import Poll
+from .watch import KeptStore, Poll
 
 POLL_SECONDS = 2.0
 
@@ -44,7 +44,7 @@ class RoomView(w.VBox):
         super().__init__(**kwargs)
         self.course, self.lang, self.tr = course, course.lang, translator(course.lang)
         self.code = code if code is not None else running_code()
-        self.store_factory = store_factory
+        self.stores = KeptStore(store_factory)
         self.questions = questions()
         self.shown: tuple[int, bool] | None = None
         self.view: ChoiceView | None = None  # a workshop question is a choice question (room.QUESTION_TYPES)
@@ -67,7 +67,24 @@ class RoomView(w.VBox):
         else:
             self.refresh()
             if poll:
-                self.poll = Poll(poll, self.refresh, self._show_error).start()
+                self.poll = Poll(poll, self.refresh, self._show_error, name="room", owner=self,
+                                 on_stop=self.stores.close).start()
+
+    @property
+    def store_factory(self):
+        return self.stores.factory
+
+    @store_factory.setter
+    def store_factory(self, factory) -> None:
+        self.stores.close()
+        self.stores.factory = factory
+
+    def close(self) -> None:
+        """Closing the page's widget stops its poll and closes its store connection."""
+        if self.poll is not None:
+            self.poll.stop()
+        self.stores.close()
+        super().close()
 
     def _say(self, text: str) -> None:
         self.status.value = f"<p>{escape(text)}</p>"
@@ -79,11 +96,8 @@ class RoomView(w.VBox):
 
     def refresh(self) -> None:
         """Read where the room is and redraw if it moved (called by the poll every few seconds)."""
-        store = self.store_factory()
-        try:
+        with self.stores.use() as store:
             state = store.room(self.code)
-        finally:
-            store.close()
         if self.errors.value:
             self.errors.value = ""
         where = (state.question, state.revealed) if state is not None else (-2, False)

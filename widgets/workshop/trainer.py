@@ -1,9 +1,10 @@
 """The trainer's live results page: how to join, who has joined, and how the room is answering.
 
 Projected on a screen, so large type and counts only: for the question on everyone's screen, how many chose
-each answer (never who), refreshed every few seconds by itself. The trainer reveals the answer and moves the
-room on with buttons; each participant's page follows within a couple of seconds. Nicknames appear only in the
-list of who has joined, always as plain text.
+each answer (never who), refreshed every few seconds by itself (a task on the kernel's event loop, watch.py;
+the page is redrawn only when the room changed). The trainer reveals the answer and moves the room on with
+buttons; each participant's page follows within a couple of seconds. Nicknames appear only in the list of who
+has joined, always as plain text.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..i18n import translator
 from ..records import RecordsError, open_store
 from ..views.guard import alert_box, guard
 from .room import ENV_JOIN_URL, questions, running_code, spread
-from .watch import Poll
+from .watch import KeptStore, Poll
 
 POLL_SECONDS = 3.0
 
@@ -89,9 +90,10 @@ class TrainerView(w.VBox):
         self.lang, self.tr = lang, translator(lang)
         self.code = code if code is not None else running_code()
         self.join_url = join_url if join_url is not None else os.environ.get(ENV_JOIN_URL, "")
-        self.store_factory = store_factory
+        self.stores = KeptStore(store_factory)
         self.questions = questions()
         self.state = None
+        self._seen: tuple | None = None  # what the page was last drawn from: nothing is redrawn while the room is the same
         tr = self.tr
         self.join = w.HTML(value="")
         self.joined = w.HTML(value="")
@@ -122,9 +124,27 @@ class TrainerView(w.VBox):
         side = w.VBox([self.join, self.joined])
         side.add_class("fmse-trainer-side")
         self.children = [main, side]
+        self._join_html = self._join_box()  # the QR code is drawn once: the address and code never change
         self._guard(self.refresh)()
         if poll:
-            self.poll = Poll(poll, self.refresh, self._show_error).start()
+            self.poll = Poll(poll, self.refresh, self._show_error, name="trainer", owner=self,
+                             on_stop=self.stores.close).start()
+
+    @property
+    def store_factory(self):
+        return self.stores.factory
+
+    @store_factory.setter
+    def store_factory(self, factory) -> None:
+        self.stores.close()
+        self.stores.factory = factory
+
+    def close(self) -> None:
+        """Closing the page's widget stops its poll and closes its store connection."""
+        if self.poll is not None:
+            self.poll.stop()
+        self.stores.close()
+        super().close()
 
     def _guard(self, callback):
         def message(exc: Exception) -> str:
@@ -140,28 +160,34 @@ class TrainerView(w.VBox):
     # ---- reading the room ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        store = self.store_factory()
-        try:
+        """Read the room (one kept connection) and redraw, only if anything in it changed since the last draw."""
+        with self.stores.use() as store:
             state = store.room(self.code)
             people = store.participants(self.code)
             current = (self.questions[state.question]
                        if state is not None and 0 <= state.question < len(self.questions) else None)
             events = store.workshop_events(self.code, current.id) if current is not None else []
-        finally:
-            store.close()
         if self.errors.value:
             self.errors.value = ""
         self.state = state
+        seen = (state, tuple(people), current.id if current is not None else None, tuple(events))
+        if seen == self._seen:
+            return
         self._draw(state, people, current, events)
+        self._seen = seen
 
-    def _draw(self, state, people, current, events) -> None:
-        tr, lang = self.tr, self.lang
+    def _join_box(self) -> str:
+        tr = self.tr
         shown = self.join_url.split("?")[0]  # the QR code carries the code too; people type the short address
         before, _, after = tr.gettext("Join at {url} with the code").partition("{url}")
         join = escape(before) + url_html(shown or "…") + escape(after)
-        qr = qr_image(self.join_url, lang) if self.join_url else ""
-        self._set(self.join, f'<div class="fmse-room-join"><p class="fmse-room-join-url">{join}</p>'
-                             f'<p class="fmse-room-code">{escape(self.code or "")}</p>{qr}</div>')
+        qr = qr_image(self.join_url, self.lang) if self.join_url else ""
+        return (f'<div class="fmse-room-join"><p class="fmse-room-join-url">{join}</p>'
+                f'<p class="fmse-room-code">{escape(self.code or "")}</p>{qr}</div>')
+
+    def _draw(self, state, people, current, events) -> None:
+        tr, lang = self.tr, self.lang
+        self._set(self.join, self._join_html)
         self._set(self.joined, joined_html(people, lang))
         total = len(self.questions)
         if state is None:
@@ -196,11 +222,8 @@ class TrainerView(w.VBox):
     # ---- moving the room ---------------------------------------------------------------------------------
 
     def _move(self, question: int, revealed: bool) -> None:
-        store = self.store_factory()
-        try:
+        with self.stores.use() as store:
             store.set_room(self.code, question=question, revealed=revealed)
-        finally:
-            store.close()
         self.refresh()
         tr, total = self.tr, len(self.questions)
         if revealed:

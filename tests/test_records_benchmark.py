@@ -1,0 +1,24 @@
+"""benchmarks/records.py runs (tiny) in the suite so it cannot rot: every answer saved, each figure measured."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_records_benchmark_runs_on_a_cluster_of_its_own():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "records.py"), "--learners", "3",
+                           "--settings", "2", "--answers", "4", "--window", "1", "--big-learners", "200",
+                           "--big-answers", "2000", "--staff", "20"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["max_connections"] >= 100
+    writing, reading = result["writing"], result["reading"]
+    assert writing["processes"] == 3 and writing["answers_saved"] == writing["answers_expected"] == 12
+    assert 0 < writing["save_ms_p50"] <= writing["save_ms_p95"] <= writing["save_ms_max"]
+    assert reading["answers"] == 2000 and reading["staff_in_setting"] == 20
+    assert reading["dsp_staff_training_ms"] > 0 and reading["la_lead_summary_ms"] > 0

@@ -1,0 +1,99 @@
+"""The records service's role rules (widgets/hub/service.py `Records`), on a real SQLite store, without a hub:
+every method the service answers, for staff, dsp and la-lead, asked about themselves, a colleague in the same
+setting and someone in another setting. tests/test_hub.py checks the same through the real hub."""
+from __future__ import annotations
+
+import pytest
+
+from fmse_widgets.hub.roles import DSP, LA_LEAD, STAFF, Asker, asker
+from fmse_widgets.hub.service import Records, Refused
+from fmse_widgets.records.identity import hub_learner_id
+from fmse_widgets.records.sqlite import SQLiteStore
+from fmse_widgets.recording import ExerciseEvent
+
+SETTINGS = {"bryn": ["ann", "ben", "dee"], "glan": ["cai"]}
+EVENT = {"exercise_id": "q1", "page": "01-context", "lang": "cy", "choices": ["a"], "score": 1.0, "passed": True,
+         "started_at": "2026-01-01T00:00:00Z", "finished_at": "2026-01-01T00:00:05Z"}
+
+
+def members_of(setting):
+    return SETTINGS if setting is None else SETTINGS.get(setting, [])
+
+
+@pytest.fixture
+def records(tmp_path):
+    store = SQLiteStore(tmp_path / "records.sqlite3")
+    rules = Records(store, members_of)
+    for user, setting in (("ann", "bryn"), ("ben", "bryn"), ("cai", "glan")):
+        who = Asker(user, setting, STAFF)
+        rules.call(who, "add_learner", {"name": user})
+        rules.call(who, "record_event", {"event": EVENT})
+        rules.call(who, "record_completion", {"page": "01-context"})
+    yield rules
+    store.close()
+
+
+ANN, BEN, CAI = (Asker("ann", "bryn", STAFF), Asker("ben", "bryn", STAFF), Asker("cai", "glan", STAFF))
+DEE = Asker("dee", "bryn", DSP)
+LEAD = Asker("lea", None, LA_LEAD)
+
+
+def test_groups_give_the_role():
+    assert asker("x", ["fmse-setting-bryn"]) == Asker("x", "bryn", STAFF)
+    assert asker("x", ["fmse-setting-bryn", "fmse-dsp"]) == Asker("x", "bryn", DSP)
+    assert asker("x", ["fmse-dsp"]).role == STAFF  # a DSP without a setting sees only their own
+    assert asker("x", ["fmse-setting-a", "fmse-setting-b", "fmse-dsp"]) == Asker("x", None, STAFF)
+    assert asker("x", ["fmse-la-lead", "fmse-dsp", "fmse-setting-a"]).role == LA_LEAD
+
+
+@pytest.mark.parametrize("method", ["events", "completions", "certificates", "learner"])
+def test_staff_read_only_their_own(records, method):
+    assert records.call(ANN, method, {"learner_id": hub_learner_id("ann")}) is not None
+    for other in ("ben", "cai"):
+        with pytest.raises(Refused):
+            records.call(ANN, method, {"learner_id": hub_learner_id(other)})
+
+
+def test_staff_lists_hold_only_themselves(records):
+    assert [x.learner_id for x in records.call(ANN, "learners", {})] == [hub_learner_id("ann")]
+    assert {e.learner_id for e in records.call(ANN, "events", {})} == {hub_learner_id("ann")}
+    exported = records.call(ANN, "export", {})
+    assert {x["learner_id"] for x in exported["learners"]} == {hub_learner_id("ann")}
+    with pytest.raises(Refused):
+        records.call(ANN, "export", {"learner_ids": [hub_learner_id("ben")]})
+
+
+def test_staff_write_only_as_themselves(records):
+    with pytest.raises(Refused):
+        records.call(ANN, "record_event", {"learner_id": hub_learner_id("ben"), "event": EVENT})
+    with pytest.raises(Refused):
+        records.call(ANN, "rename_learner", {"learner_id": hub_learner_id("ben"), "name": "x"})
+
+
+@pytest.mark.parametrize("method", ["merge", "purge", "delete_learner", "open_workshop", "trust_key", "summary"])
+def test_staff_cannot_reach_the_rest(records, method):
+    with pytest.raises(Refused):
+        records.call(ANN, method, {})
+
+
+def test_the_dsp_sees_their_setting_and_not_another(records):
+    seen = {x.learner_id for x in records.call(DEE, "learners", {})}
+    assert seen == {hub_learner_id("ann"), hub_learner_id("ben")}
+    assert records.call(DEE, "events", {"learner_id": hub_learner_id("ben")})
+    with pytest.raises(Refused):
+        records.call(DEE, "events", {"learner_id": hub_learner_id("cai")})
+    assert set(records.call(DEE, "summary", {})) == {"bryn"}
+
+
+def test_the_la_lead_gets_counts_and_no_names(records):
+    summary = records.call(LEAD, "summary", {})
+    assert summary == {"bryn": {"staff": 3, "01-context": 2}, "glan": {"staff": 1, "01-context": 1}}
+    assert records.call(LEAD, "learners", {}) == []
+    with pytest.raises(Refused):
+        records.call(LEAD, "events", {"learner_id": hub_learner_id("ann")})
+
+
+def test_an_event_from_the_service_is_the_same_event(records):
+    (event,) = records.call(ANN, "events", {})
+    assert ExerciseEvent(event.exercise_id, event.page, event.lang, event.choices, event.score, event.passed,
+                         event.started_at, event.finished_at).choices == ("a",)
