@@ -108,9 +108,16 @@ def cmd_content(args: argparse.Namespace) -> int:
         added = translation.stamp()
         print(f"Recorded the English source of {added} Welsh string(s).")
         return 0
+    if args.action in ("export", "import"):
+        from .content.review import command
+
+        return command(args)
     entries = translation.all_entries()
     stale = [e for e in entries if e.stale]
     draft = [e for e in entries if e.status == "draft"]
+    counts = {status: sum(e.status == status for e in entries) for status in ("official", "reviewed", "draft")}
+    print(f"Welsh strings the course shows: {len(entries)} (official {counts['official']}, reviewed "
+          f"{counts['reviewed']}, draft {counts['draft']})")
     for title, group in (("Stale Welsh (the English changed since it was written)", stale),
                          ("Draft Welsh (awaiting review by a Welsh speaker)", draft)):
         print(f"{title}: {len(group)}")
@@ -221,10 +228,18 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
                                                     "course text. status: list Welsh text still draft, and Welsh "
                                                     "that is stale because its English changed. stamp: record "
                                                     "which English new Welsh text was written from (run after "
-                                                    "adding text)."))
-    content.add_argument("action", choices=("check", "status", "stamp"))
+                                                    "adding text).") + " " + tr.gettext(
+                                 "export --out FILE: every Welsh string as a .po file for a reviewer (Poedit, "
+                                 "Weblate, Virtaal). import FILE --reviewer NAME: take the reviewed file back."))
+    content.add_argument("action", choices=("check", "status", "stamp", "export", "import"))
+    content.add_argument("file", nargs="?", help=tr.gettext("with import: the reviewed .po file"))
     content.add_argument("--strict", action="store_true",
                          help=tr.gettext("with status: fail if any Welsh is stale"))
+    content.add_argument("--lang", choices=("cy",), default="cy",
+                         help=tr.gettext("with export: the language to review (cy)"))
+    content.add_argument("--out", help=tr.gettext("with export: the .po file to write for the reviewer"))
+    content.add_argument("--reviewer",
+                         help=tr.gettext("with import: the reviewer's name, recorded with each reviewed string"))
     content.set_defaults(func=cmd_content)
 
     setting = sub.add_parser(

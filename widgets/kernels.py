@@ -33,6 +33,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .bilingual import joined
 from .session import browser_session
 
 MAX_PER_SESSION = 8
@@ -46,8 +47,8 @@ CLOSED_CODE = 4001      # websocket close code when the server closes a page's k
 # Why a kernel was closed (kernel-notice.js chooses its wording by these).
 IDLE, LIMIT, REOPENED, LEFT, SHUTDOWN = "idle", "limit", "reopened", "left", "shutdown"
 
-CROSS_SITE = ("Gwrthodwyd: gofynnodd gwefan arall am y dudalen hon. Agorwch hi o'r cwrs ei hun.\n"
-              "Refused: another website asked for this page. Open it from the course itself.\n")
+CROSS_SITE = joined("server refusal", "Refused: another website asked for this page. Open it from the course "
+                                       "itself.", sep="\n") + "\n"
 
 
 @dataclass

@@ -33,6 +33,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .bilingual import joined, marked
 from .file_routes import clean_file_errors
 from .kernels import (CourseKernelManager, KernelStatusHandler, OwnedKernelHandler, OwnedKernelWebsocketHandler,
                       OwnedPageHandler, OwnedShutdownHandler)
@@ -59,8 +60,13 @@ def request_host(handler: tornado.web.RequestHandler) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-REFUSALS = {403: "Gwrthodwyd: nid yw hyn ar gael yma. / Refused: this is not available here.",
-            404: "Heb ei ganfod. / Not found."}
+REFUSALS = {403: marked("server refusal", "Refused: this is not available here."),
+            404: marked("server refusal", "Not found.")}
+
+
+def refusal(status: int) -> str:
+    """The one-line bilingual answer (Welsh first) for a refused request with `status`."""
+    return joined("server refusal", REFUSALS.get(status, REFUSALS[403]))
 
 
 def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
@@ -79,7 +85,7 @@ def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
         raise tornado.web.HTTPError(status)
     handler.set_status(status)
     handler.set_header("Content-Type", "text/plain; charset=UTF-8")
-    handler.finish(REFUSALS.get(status, REFUSALS[403]) + "\n")
+    handler.finish(refusal(status) + "\n")
 
 
 def host_checked(cls: type, allowed: frozenset[str]) -> type:
