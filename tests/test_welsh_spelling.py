@@ -31,7 +31,12 @@ NOT_PROSE = [re.compile(p) for p in (
     r"\bfmse-course(?: [a-z-]+)*",
     # commands the check tells a trainer to type (pip, git) and paths: the same in both languages
     r"\bpip install\b[^()]*", r"\bgit checkout\b(?: --)?", r"(?<!\w)(?:\.venv|scripts|notebooks|data|widgets)/[\w./<>{}-]*",
-    r"<[a-z]+>")]
+    r"<[a-z]+>",
+    # database and service addresses (postgresql://user@host/db, sqlite:///path, service:fmse-records), hub paths,
+    # environment variables and setting keys (FMSE_RECORDS_URL, records_url), the course's account and service
+    # names and the proxy's command: the same in both languages
+    r"\b[a-z]+:(?://)?[\w.@:/<>{}-]*[\w/>}]", r"(?<![\w/])/hub/[\w/-]*", r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b",
+    r"\bfmse-[a-z-]+", r"\bconfigurable-http-proxy\b")]
 # Welsh joins short words with an apostrophe ("geiriau'r", "â'ch"): the word before it is what is checked.
 CLITICS = ("r", "n", "i", "u", "ch", "w", "m", "th")
 ACRONYM = re.compile(r"^[A-Z]{2,6}$")   # NCA, CEOP, POSH, DSP: checked by eye, not by the dictionary
