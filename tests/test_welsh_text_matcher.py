@@ -24,3 +24,22 @@ def test_a_node_composed_of_tracked_strings_passes_but_made_up_words_do_not():
     composed = welsh("page template", STRINGS["page_error"]) + " " + welsh("check", SAY["all_well"])
     made_up = "Mae gan y plant hyn ddim byd i ddweud wrth y staff o gwbl heddiw."
     assert untracked([composed, made_up]) == [made_up]
+
+
+def test_a_placeholder_string_cut_at_an_element_boundary_passes_only_with_tracked_fills():
+    from welsh_text import tracked
+
+    corpus = tracked()[0]
+    why = next(s for s in corpus.split("\x00") if len(s.split()) > 6)  # some tracked sentence
+    planted = "Dyma frawddeg Gymraeg newydd nad yw neb wedi'i thracio."
+    assert untracked(["Neges 1, gan", f"Pam: {why} (", "Nesaf: Cyd-destun"]) == []
+    assert untracked([f"Pam: {planted} ("]) == [f"Pam: {planted}"]
+
+
+def test_invented_user_names_come_from_the_content_files():
+    import yaml
+
+    chat = Path(__file__).resolve().parents[1] / "data" / "exercises" / "gallery-chat-spotter.yaml"
+    handles = [p["handle"] for p in yaml.safe_load(chat.read_text(encoding="utf-8"))["participants"]]
+    assert handles and untracked(handles) == []
+    assert untracked(["invented_nobody_99"]) == ["invented_nobody_99"]

@@ -12,16 +12,10 @@ from welsh_text import VISIBLE_TEXT_JS, untracked
 
 pytestmark = pytest.mark.browser
 
-# Pages whose visible Welsh the matcher cannot yet trace to tracked strings, because the page composes one text
-# node from several tracked strings ("Pam: " + an exercise's why + " (ffynhonnell: " + its source; "Nesaf: " +
-# a page title; two progress sentences), cuts a placeholder string at an element boundary ("Neges 1, gan" +
-# <b>name</b>), or shows invented usernames kept outside {en, cy} pairs; the landing page's English name form
-# is unmarked until issue 18 item 6 lands. Not run here (each load costs ~50 s); see notes/h18b.md. Remove a
-# page from this set once the matcher handles composed text.
-NOT_YET = {"cy/00-dechrau-yma.ipynb", "cy/01-cyd-destun.ipynb", "cy/02-sut-beth-yw-e.ipynb",
-           "cy/03-addysg-ataliol.ipynb", "cy/04-cefnogi-dioddefwyr.ipynb", "cy/05-dioddefwyr-syn-oedolion.ipynb",
-           "cy/06-rhieni-a-gofalwyr.ipynb", "cy/07-gwirio-eich-dysgu.ipynb", "cy/08-deall-y-data.ipynb",
-           "cy/99-oriel.ipynb", "cy/dangosfwrdd.ipynb", "index.ipynb"}
+# Every Welsh page (and the landing page). Composed text nodes ("Pam: " + why, "Nesaf: " + a page title), strings cut
+# at an element boundary ("Neges 1, gan" + <b>name</b>) and the chat exercises' invented user names are traced by
+# the matcher (tests/browser/welsh_text.py, tests/test_welsh_text_matcher.py).
+NOT_YET: dict[str, str] = {}
 WELSH_PAGES = [p for p in pages() if (p.lang == "cy" or p.kind == "landing") and p.path not in NOT_YET]
 PLANTED = "Dyma frawddeg Gymraeg newydd nad yw neb wedi'i thracio."
 

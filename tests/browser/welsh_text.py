@@ -1,7 +1,11 @@
 """Is every piece of Welsh a page shows tracked? The tracked Welsh is every string that has a draft/reviewed status:
 the content files' Welsh, the interface catalogue, the Welsh notebooks' prose (rendered from Markdown) and the
 cases data card. A visible text node passes when it equals a tracked string (its {placeholders} filled with
-anything) or a part of one; text that has no letters (numbers, dates, punctuation) passes too."""
+anything) or a part of one; text that has no letters (numbers, dates, punctuation) passes too. A node the page
+composed from several tracked strings passes when it splits into them (_composed), and a node cut from a string
+with placeholders at an element boundary ("Neges 1, gan" + <b>name</b>) passes when its filled-in parts are
+themselves tracked or have no letters. Invented user names are data: read from the content files' `handle`
+keys (the chat exercises), they count as tracked."""
 from __future__ import annotations
 
 import html
@@ -18,6 +22,7 @@ from fmse_widgets.content import translation
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+TRIM = " :;,·|()–-"  # separators the page puts around pieces
 ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")  # e-mail and web addresses
 
 # Every visible text node of the page that is not inside an element in another language (lang="en").
@@ -65,21 +70,53 @@ def _markdown_text(source: str) -> list[str]:
     return [whole, *parser.parts]
 
 
+DATA_KEYS = ("handle",)  # content keys whose values the page shows as they are, in both languages (invented names)
+
+
+def _data_values(node) -> list[str]:
+    """The values of DATA_KEYS anywhere in a content file (the invented user names a chat shows)."""
+    if isinstance(node, dict):
+        found = [str(v) for k, v in node.items() if k in DATA_KEYS and isinstance(v, (str, int))]
+        return found + [x for v in node.values() for x in _data_values(v)]
+    if isinstance(node, list):
+        return [x for v in node for x in _data_values(v)]
+    return []
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+def _cut_patterns(literal: list[str]) -> list[re.Pattern]:
+    """Patterns for the runs of a placeholder string that an element boundary can cut out: from one literal piece
+    to a later one (outer ends trimmed as the node is), each placeholder between them a group whose fill must be
+    tracked itself or have no letters (see _cut)."""
+    found = []
+    for i in range(len(literal)):
+        for j in range(i + 1, len(literal)):
+            if (i, j) == (0, len(literal) - 1):
+                continue  # the whole string: already a pattern
+            pieces = list(literal[i:j + 1])
+            pieces[0], pieces[-1] = pieces[0].lstrip(TRIM), pieces[-1].rstrip(TRIM)
+            if sum(len(LETTER.findall(x)) for x in pieces) >= 3:
+                found.append(re.compile("(.+?)".join(re.escape(x) for x in pieces)))
+    return found
+
+
 @lru_cache(maxsize=1)
-def tracked() -> tuple[str, tuple[re.Pattern, ...]]:
-    """(every tracked Welsh string without placeholders, joined; a pattern for each one with placeholders)."""
+def tracked() -> tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    """(every tracked Welsh string without placeholders, joined; a pattern for each one with placeholders; the
+    patterns for the runs of those an element boundary can cut out)."""
     from babel.messages.pofile import read_po
 
     from fmse_widgets.i18n import catalogue_path
 
     strings: list[str] = []
     for path in translation.yaml_files(ROOT / "data"):
-        for _, text in translation._texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for _, text in translation._texts(loaded):
             strings += _markdown_text(text["cy"]) + [text["cy"]]
+        strings += _data_values(loaded)
     with catalogue_path("cy").open("rb") as handle:
         for message in read_po(handle):
             if message.id:
@@ -90,28 +127,31 @@ def tracked() -> tuple[str, tuple[re.Pattern, ...]]:
                 strings += _markdown_text(translation._source(cell))
     readme = ROOT / "data" / "cases" / "README.cy.md"
     strings += _markdown_text(translation.document_body(readme.read_text(encoding="utf-8")))
-    plain, patterns = [], []
+    plain, patterns, cuts = [], [], []
     for s in (_norm(s) for s in strings if s):
         literal = PLACEHOLDER.split(s)
         if len(literal) > 1 and sum(len(LETTER.findall(x)) for x in literal) >= 3:
             body = ".+?".join(re.escape(x) for x in literal)
             patterns.append(re.compile(body))
+            cuts.extend(_cut_patterns(literal))
         plain.append(" ".join(literal))  # each literal piece alone is also a part of the string
         plain.extend(literal)
-    return "\x00".join(plain), tuple(patterns)
+    return "\x00".join(plain), tuple(patterns), tuple(cuts)
 
 
 def untracked(texts: list[str]) -> list[str]:
     """The text nodes that are no tracked Welsh string or part of one."""
-    corpus, patterns = tracked()
+    corpus, patterns, cuts = tracked()
     missing = []
     for text in texts:
         # separators the page puts between pieces (a service's name and its description, a phone and a text
         # number) are the page's, not the strings'
-        text = _norm(text).strip(" :;,·|()–-")
+        text = _norm(text).strip(TRIM)
         if not LETTER.search(text) or ADDRESS.fullmatch(text) or text in corpus:
             continue
         if any(p.fullmatch(text) for p in patterns) or _composed(text, corpus, patterns):
+            continue
+        if _cut(text, corpus, patterns, cuts):
             continue
         missing.append(text)
     return missing
@@ -144,3 +184,14 @@ def _composed(text: str, corpus: str, patterns) -> bool:
         i = best
     return True
 
+
+
+def _cut(text: str, corpus: str, patterns, cuts) -> bool:
+    """A node cut from a placeholder string at an element boundary: a run of its literal pieces whose fills are
+    each tracked (whole, composed) or have no letters, so an untracked sentence cannot ride in a placeholder."""
+    for cut in cuts:
+        match = cut.fullmatch(text)
+        if match and all(_known(fill, corpus, patterns) or _composed(fill.strip(EDGES), corpus, patterns)
+                         for fill in match.groups()):
+            return True
+    return False
