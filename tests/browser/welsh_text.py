@@ -20,12 +20,14 @@ import yaml
 from fmse_widgets.content import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.|]*\}")  # {n}, {setting.dsp_name}, {meic.phone}
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 TRIM = " :;,·|()–-"  # separators the page puts around pieces
 ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")  # e-mail and web addresses
 
-# Every visible text node of the page that is not inside an element in another language (lang="en").
+# Every visible text node of the page that is not inside an element in another language (lang="en") or in code
+# (pre, code, kbd: commands and Python are not Welsh prose, as the spelling test treats them) or the learner's
+# own words echoed back (.fmse-your-words, the language coach).
 VISIBLE_TEXT_JS = """() => {
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -33,7 +35,7 @@ VISIBLE_TEXT_JS = """() => {
     while ((node = walker.nextNode())) {
         const parent = node.parentElement;
         const text = (node.nodeValue || '').replace(/\\s+/g, ' ').trim();
-        if (!parent || !text || parent.closest('script, style, noscript, template, [hidden]')) continue;
+        if (!parent || !text || parent.closest('script, style, noscript, template, [hidden], pre, code, kbd, .fmse-your-words')) continue;
         const owner = parent.closest('[lang]');
         if (owner && !owner.getAttribute('lang').startsWith('cy')) continue;
         if (!parent.getClientRects().length) continue;
@@ -131,11 +133,13 @@ def tracked() -> tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
     for s in (_norm(s) for s in strings if s):
         literal = PLACEHOLDER.split(s)
         if len(literal) > 1 and sum(len(LETTER.findall(x)) for x in literal) >= 3:
-            body = ".+?".join(re.escape(x) for x in literal)
+            ends = [literal[0].lstrip(TRIM), *literal[1:-1], literal[-1].rstrip(TRIM)] if len(literal) > 1 else literal
+            body = ".+?".join(re.escape(x) for x in ends)
             patterns.append(re.compile(body))
             cuts.extend(_cut_patterns(literal))
         plain.append(" ".join(literal))  # each literal piece alone is also a part of the string
         plain.extend(literal)
+        plain.extend(x.strip(EDGES) for x in literal)
     return "\x00".join(plain), tuple(patterns), tuple(cuts)
 
 
@@ -149,7 +153,7 @@ def untracked(texts: list[str]) -> list[str]:
         text = _norm(text).strip(TRIM)
         if not LETTER.search(text) or ADDRESS.fullmatch(text) or text in corpus:
             continue
-        if any(p.fullmatch(text) for p in patterns) or _composed(text, corpus, patterns):
+        if _known(text, corpus, patterns) or _composed(text, corpus, patterns):
             continue
         if _cut(text, corpus, patterns, cuts):
             continue
@@ -157,12 +161,16 @@ def untracked(texts: list[str]) -> list[str]:
     return missing
 
 
+DATED_FILE = re.compile(r"(.+)-\d{4}-\d{2}-\d{2}\.[a-z0-9]{2,5}")
 EDGES = " :;,·|()–-→←“”\"'"
 MIN_WORDS = 3
 
 
 def _known(piece: str, corpus: str, patterns) -> bool:
     piece = piece.strip(EDGES)
+    dated = DATED_FILE.fullmatch(piece)
+    if dated:  # a download's file name: a tracked name, the date and an extension
+        piece = dated.group(1)
     return (not LETTER.search(piece) or f"\x00{piece}\x00" in f"\x00{corpus}\x00" or
             any(p.fullmatch(piece) for p in patterns))
 
@@ -191,7 +199,9 @@ def _cut(text: str, corpus: str, patterns, cuts) -> bool:
     each tracked (whole, composed) or have no letters, so an untracked sentence cannot ride in a placeholder."""
     for cut in cuts:
         match = cut.fullmatch(text)
-        if match and all(_known(fill, corpus, patterns) or _composed(fill.strip(EDGES), corpus, patterns)
+        # a fill at the cut edge may itself be cut short by the element boundary: a run of a tracked string
+        if match and all(_known(fill, corpus, patterns) or _composed(fill.strip(EDGES), corpus, patterns) or
+                         f" {fill.strip(EDGES)} " in corpus.replace("\x00", " ")
                          for fill in match.groups()):
             return True
     return False
