@@ -43,3 +43,9 @@ def test_invented_user_names_come_from_the_content_files():
     handles = [p["handle"] for p in yaml.safe_load(chat.read_text(encoding="utf-8"))["participants"]]
     assert handles and untracked(handles) == []
     assert untracked(["invented_nobody_99"]) == ["invented_nobody_99"]
+
+
+def test_labels_letter_placeholders_and_download_names_are_traced():
+    assert untracked(["Cwestiwn 4: Cywir.", "ar 0800 1111 neu â Meic ar 080880 23456. Ein llythyr",
+                      "llythyr-i-rieni-a-gofalwyr-2026-12-06.html"]) == []
+    assert untracked(["ffeil-neb-yn-ei-thracio-2026-12-06.html"]) == ["ffeil-neb-yn-ei-thracio-2026-12-06.html"]

@@ -22,6 +22,7 @@ from fmse_widgets.content import translation
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.|]*\}")  # {n}, {setting.dsp_name}, {meic.phone}
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+FILE_NAME = re.compile(r".+\.(?:html?|docx?|pdf|csv|ipynb|txt|md|py)")  # shaped like a web address, but a file
 TRIM = " :;,·|()–-"  # separators the page puts around pieces
 ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?")  # e-mail and web addresses
 
@@ -151,7 +152,7 @@ def untracked(texts: list[str]) -> list[str]:
         # separators the page puts between pieces (a service's name and its description, a phone and a text
         # number) are the page's, not the strings'
         text = _norm(text).strip(TRIM)
-        if not LETTER.search(text) or ADDRESS.fullmatch(text) or text in corpus:
+        if not LETTER.search(text) or (ADDRESS.fullmatch(text) and not FILE_NAME.fullmatch(text)) or text in corpus:
             continue
         if _known(text, corpus, patterns) or _composed(text, corpus, patterns):
             continue
