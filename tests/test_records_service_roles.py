@@ -43,7 +43,7 @@ LEAD = Asker("lea", None, LA_LEAD)
 def test_groups_give_the_role():
     assert asker("x", ["fmse-setting-bryn"]) == Asker("x", "bryn", STAFF)
     assert asker("x", ["fmse-setting-bryn", "fmse-dsp"]) == Asker("x", "bryn", DSP)
-    assert asker("x", ["fmse-dsp"]).role == STAFF  # a DSP without a setting sees only their own
+    assert asker("x", ["fmse-dsp"]).role == STAFF  # a DSP without a setting is no DSP (and refused records)
     assert asker("x", ["fmse-setting-a", "fmse-setting-b", "fmse-dsp"]) == Asker("x", None, STAFF)
     assert asker("x", ["fmse-la-lead", "fmse-dsp", "fmse-setting-a"]).role == LA_LEAD
 

@@ -134,7 +134,7 @@ class Records:
     def _asked(store, own: str, learner_id: object) -> str | None:
         """A learner id asked about by name: refused (403) unless the scoped store can see that person."""
         if learner_id is None or learner_id == own:
-            return learner_id  # type: ignore[return-value]
+            return learner_id
         learner_id = check_learner_id(learner_id)
         if store.setting_of(learner_id) is None:
             raise Refused(learner_id)
