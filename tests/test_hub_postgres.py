@@ -65,7 +65,7 @@ def hub(tmp_path_factory, records_url):
 
 
 def test_a_staff_answer_lands_in_postgresql_and_the_password_stays_with_the_service(hub, records_url, cluster):
-    assert "Records: fmse_service@127.0.0.1" in hub.log() or "Records: " in hub.log()  # migrated before start
+    assert f"Records: {records_url}" in hub.log()  # migrated before the hub started
     admin = HubPerson(hub.base, hub.admin, PASSWORD)
     assert admin.sign_up()[0] == 200 and admin.sign_in()[1].endswith("/hub/home")
     me = HubPerson(hub.base, hub.name("sa"), PASSWORD)
@@ -111,3 +111,19 @@ print(json.dumps(out))
         assert store.setting_of(learner_id) == setting
         assert setting in {s.setting_id for s in store.education_settings()}
     assert not list(Path(hub.state, "records").glob("*.sqlite3*"))  # no SQLite file beside it
+
+
+def test_an_unready_database_is_refused_naming_the_command(cluster):
+    """The service never migrates: an empty database is refused naming `records migrate`; and `fmse-course hub`
+    stops with the same advice when it cannot migrate (here: a wrong password)."""
+    from fmse_widgets.hub.launch import migrate_records
+    from fmse_widgets.hub.service import open_records_store
+    from fmse_widgets.records.errors import RecordsError
+
+    cluster.add_login("fmse_empty", "right-password", "fmse_empty")
+    with pytest.raises(RecordsError) as refused:
+        open_records_store(f"postgresql://fmse_empty:right-password@127.0.0.1:{cluster.port}/fmse_empty")
+    assert refused.value.kind == "schema" and "records migrate" in str(refused.value)
+    with pytest.raises(SystemExit) as stopped:
+        migrate_records(f"postgresql://fmse_empty:wrong@127.0.0.1:{cluster.port}/fmse_empty")
+    assert "fmse-course records migrate --url URL" in str(stopped.value) and "wrong" not in str(stopped.value)
