@@ -64,13 +64,13 @@ c.Spawner.http_timeout = 240
 
 
 class Hub:
-    def __init__(self, tmp: Path, records_url: str | None = None):
+    def __init__(self, tmp: Path, records_url: str | None = None, extra_config: str = ""):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.state = Path(tempfile.mkdtemp(prefix="fmse-hub-test-"))  # under /tmp: the service must enter it
         self.state.chmod(0o711)
         config = tmp / "test_hub_config.py"
-        config.write_text(TEST_CONFIG, encoding="utf-8")
+        config.write_text(TEST_CONFIG + extra_config, encoding="utf-8")
         self.suffix = secrets.token_hex(3)
         self.admin = f"head{self.suffix}"
         self.log_path = self.state / "test-hub.log"  # kept after the run (pytest's tmp folders rotate)

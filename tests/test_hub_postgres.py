@@ -3,7 +3,8 @@ test's own with password authentication (scram-sha-256), the records' login pass
 only the service's account (`fmse-records`) can read, named by the URL (`?passfile=`), so the URL itself holds
 no secret. The hub migrates the empty database before starting. A staff member's answer, saved from their own
 kernel through the service, lands in PostgreSQL in their hub setting; from that kernel they can neither read
-the password file nor connect to the database without it. One hub for the module (tests/test_hub.py's Hub).
+the password file nor connect to the database without it. The hub's own database (JupyterHub's db_url, through
+the test's --config file) is in the same cluster under another login, its pgpass file root's only. One hub for the module (tests/test_hub.py's Hub).
 """
 from __future__ import annotations
 
@@ -58,8 +59,23 @@ def records_url(cluster):
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, records_url):
-    running = Hub(tmp_path_factory.mktemp("hubpg"), records_url=records_url)
+def hub_db_url(cluster):
+    """The hub's own database in the same cluster, its own login; the pgpass file root's only (the hub is root)."""
+    password = secrets.token_urlsafe(16)
+    cluster.add_login("fmse_hub", password, "fmse_hub")
+    folder = Path(tempfile.mkdtemp(prefix="fmse-hub-dbpass-"))  # root's, 0700
+    passfile = folder / "pgpass"
+    passfile.write_text(f"127.0.0.1:{cluster.port}:fmse_hub:fmse_hub:{password}\n")
+    passfile.chmod(0o600)
+    yield f"postgresql+psycopg://fmse_hub@127.0.0.1:{cluster.port}/fmse_hub?passfile={passfile}"
+    passfile.unlink()
+    folder.rmdir()
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, records_url, hub_db_url):
+    running = Hub(tmp_path_factory.mktemp("hubpg"), records_url=records_url,
+                  extra_config=f"c.JupyterHub.db_url = {hub_db_url!r}\n")
     yield running
     running.stop()
 
@@ -111,6 +127,17 @@ print(json.dumps(out))
         assert store.setting_of(learner_id) == setting
         assert setting in {s.setting_id for s in store.education_settings()}
     assert not list(Path(hub.state, "records").glob("*.sqlite3*"))  # no SQLite file beside it
+
+
+def test_the_hubs_own_database_is_in_postgresql(hub, cluster):
+    import psycopg
+
+    admin = HubPerson(hub.base, hub.admin, PASSWORD)
+    assert admin.sign_up()[0] in (200, 409) and admin.sign_in()[1].endswith("/hub/home")
+    with psycopg.connect(cluster.url.rsplit("/", 1)[0] + "/fmse_hub") as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM users")}
+    assert admin.name in names and hub.name("sa") in names
+    assert not Path(hub.state, "hub", "jupyterhub.sqlite").exists()
 
 
 def test_an_unready_database_is_refused_naming_the_command(cluster):
