@@ -6,6 +6,11 @@ they are missing. PostgreSQL refuses to run as root, so as root the cluster belo
 
     python tests/pg_cluster.py start FOLDER [--max-connections N]   # prints the admin URL
     python tests/pg_cluster.py stop FOLDER
+
+`Cluster(folder, password=...)` makes a cluster with password authentication instead (scram-sha-256 over TCP;
+its socket stays in the postgres-only folder): the hub tests, since CI's shared server trusts every local
+connection, which would make "only the service holds the password" untestable. `add_login` then makes a
+least-privilege login and its own database.
 """
 from __future__ import annotations
 
@@ -38,7 +43,8 @@ def _as_owner(command: list[str]) -> list[str]:
 class Cluster:
     """A cluster in `folder` (made on first start) listening on 127.0.0.1:`port` only, trust authentication."""
 
-    def __init__(self, folder: Path | str, port: int | None = None, *, max_connections: int = 100) -> None:
+    def __init__(self, folder: Path | str, port: int | None = None, *, max_connections: int = 100,
+                 password: str | None = None) -> None:
         self.folder = Path(folder)
         self.data = self.folder / "data"
         port_file = self.folder / "port"
@@ -46,11 +52,26 @@ class Cluster:
             port = int(port_file.read_text()) if port_file.exists() else free_port()
         self.port = port
         self.max_connections = max_connections
+        self.password = password
         self.bin = bin_dir()
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        """The superuser's URL (with its password when the cluster has password authentication)."""
+        secret = f":{self.password}" if self.password else ""
+        return f"postgresql://postgres{secret}@127.0.0.1:{self.port}/postgres"
+
+    def add_login(self, role: str, password: str, database: str) -> None:
+        """A login role with `password` (stored as scram-sha-256) owning a new `database`; nothing else."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role),
+                                                                            sql.Literal(password)))
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database),
+                                                                      sql.Identifier(role)))
+            conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database)))
 
     def _run(self, *args: str) -> None:
         done = subprocess.run(_as_owner([str(self.bin / args[0]), *args[1:]]), stdout=subprocess.DEVNULL,
@@ -66,8 +87,15 @@ class Cluster:
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             os.chmod(self.folder, 0o700)
         if not (self.data / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                      "--locale=C.UTF-8")
+            auth = ["-A", "trust"]
+            if self.password:  # TCP needs the password; the socket is in the postgres-only folder
+                pwfile = self.folder / "superuser-password"
+                pwfile.write_text(self.password + "\n")
+                pwfile.chmod(0o600)
+                if os.geteuid() == 0:
+                    os.chown(pwfile, owner.pw_uid, owner.pw_gid)
+                auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+            self._run("initdb", "-D", str(self.data), *auth, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
                    f"-c max_connections={self.max_connections} -c fsync=on")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w",

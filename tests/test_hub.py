@@ -12,8 +12,8 @@ the module (starting one takes a while on two cores).
 - the DSP sees exactly their setting's staff; the la-lead sees counts per setting and no names.
 
 Needs root (useradd, LocalProcessSpawner), npm's configurable-http-proxy (scripts/test runs `npm ci`).
-Not covered here (see docs/deploy.md and the notes): Chromium through the hub, PostgreSQL for the hub's own
-database and the records (the store is SQLite until issue 19's PostgreSQL store is merged).
+The records here are SQLite; tests/test_hub_postgres.py runs a hub with its records in PostgreSQL. Not covered
+(see docs/deploy.md and the notes): Chromium through the hub, PostgreSQL for the hub's own database.
 """
 from __future__ import annotations
 
@@ -64,13 +64,13 @@ c.Spawner.http_timeout = 240
 
 
 class Hub:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, records_url: str | None = None, extra_config: str = ""):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.state = Path(tempfile.mkdtemp(prefix="fmse-hub-test-"))  # under /tmp: the service must enter it
         self.state.chmod(0o711)
         config = tmp / "test_hub_config.py"
-        config.write_text(TEST_CONFIG, encoding="utf-8")
+        config.write_text(TEST_CONFIG + extra_config, encoding="utf-8")
         self.suffix = secrets.token_hex(3)
         self.admin = f"head{self.suffix}"
         self.log_path = self.state / "test-hub.log"  # kept after the run (pytest's tmp folders rotate)
@@ -78,7 +78,8 @@ class Hub:
         env = {**os.environ, "FMSE_HUB_STATE": str(self.state), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", "hub", "--port", str(self.port), "--no-browser",
-             "--admin", self.admin, "--config", str(config)], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+             "--admin", self.admin, "--config", str(config),
+             *(["--records-url", records_url] if records_url else [])], stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log()
@@ -221,7 +222,8 @@ out["merge"] = refused(lambda: store.merge(None))
 out["file"] = refused(lambda: open({str(hub.state / "records" / "records.sqlite3")!r}, "rb").read(1))
 out["hubdb"] = refused(lambda: open({str(hub.state / "hub" / "jupyterhub.sqlite")!r}, "rb").read(1))
 import psutil
-service = [p for p in psutil.process_iter(["cmdline"]) if "service" in (p.info["cmdline"] or [])]
+service = [p for p in psutil.process_iter(["cmdline", "ppid"])  # this hub's service (others may run on the box)
+           if "service" in (p.info["cmdline"] or []) and p.info["ppid"] == {hub.process.pid}]
 out["service_found"] = len(service)
 out["service_env"] = refused(lambda: open(f"/proc/{{service[0].pid}}/environ", "rb").read())
 print(json.dumps(out))

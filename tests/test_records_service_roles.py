@@ -1,6 +1,8 @@
-"""The records service's role rules (widgets/hub/service.py `Records`), on a real SQLite store, without a hub:
-every method the service answers, for staff, dsp and la-lead, asked about themselves, a colleague in the same
-setting and someone in another setting. tests/test_hub.py checks the same through the real hub."""
+"""The records service (widgets/hub/service.py `Records`) on a real SQLite store, without a hub: hub users and
+groups mapped to the store's roles (records.roles.scoped, the one set of rules), every method the service answers
+for staff, dsp and la-lead, asked about themselves, a colleague in the same setting and someone in another
+setting, and the store's settings kept in step with the hub's groups. tests/test_hub.py checks the same through
+the real hub."""
 from __future__ import annotations
 
 import pytest
@@ -41,7 +43,7 @@ LEAD = Asker("lea", None, LA_LEAD)
 def test_groups_give_the_role():
     assert asker("x", ["fmse-setting-bryn"]) == Asker("x", "bryn", STAFF)
     assert asker("x", ["fmse-setting-bryn", "fmse-dsp"]) == Asker("x", "bryn", DSP)
-    assert asker("x", ["fmse-dsp"]).role == STAFF  # a DSP without a setting sees only their own
+    assert asker("x", ["fmse-dsp"]).role == STAFF  # a DSP without a setting is no DSP (and refused records)
     assert asker("x", ["fmse-setting-a", "fmse-setting-b", "fmse-dsp"]) == Asker("x", None, STAFF)
     assert asker("x", ["fmse-la-lead", "fmse-dsp", "fmse-setting-a"]).role == LA_LEAD
 
@@ -78,7 +80,7 @@ def test_staff_cannot_reach_the_rest(records, method):
 
 def test_the_dsp_sees_their_setting_and_not_another(records):
     seen = {x.learner_id for x in records.call(DEE, "learners", {})}
-    assert seen == {hub_learner_id("ann"), hub_learner_id("ben")}
+    assert seen == {hub_learner_id("ann"), hub_learner_id("ben"), hub_learner_id("dee")}  # the DSP is staff too
     assert records.call(DEE, "events", {"learner_id": hub_learner_id("ben")})
     with pytest.raises(Refused):
         records.call(DEE, "events", {"learner_id": hub_learner_id("cai")})
@@ -86,6 +88,7 @@ def test_the_dsp_sees_their_setting_and_not_another(records):
 
 
 def test_the_la_lead_gets_counts_and_no_names(records):
+    records.call(DEE, "learners", {})  # the DSP's first contact puts them in their setting too
     summary = records.call(LEAD, "summary", {})
     assert summary == {"bryn": {"staff": 3, "01-context": 2}, "glan": {"staff": 1, "01-context": 1}}
     assert records.call(LEAD, "learners", {}) == []
@@ -97,3 +100,28 @@ def test_an_event_from_the_service_is_the_same_event(records):
     (event,) = records.call(ANN, "events", {})
     assert ExerciseEvent(event.exercise_id, event.page, event.lang, event.choices, event.score, event.passed,
                          event.started_at, event.finished_at).choices == ("a",)
+
+
+def test_first_contact_puts_the_learner_in_their_hub_setting(records):
+    store = records.store
+    assert {s.setting_id for s in store.education_settings()} == {"bryn", "glan"}  # made when first met
+    assert store.setting_of(hub_learner_id("ann")) == "bryn" and store.setting_of(hub_learner_id("cai")) == "glan"
+    records.call(Asker("eve", "glan", STAFF), "events", {})  # any first call, not only add_learner
+    assert store.setting_of(hub_learner_id("eve")) == "glan"
+    moved = Records(store)  # a new service process; an administrator moved ann to glan's group
+    moved.call(Asker("ann", "glan", STAFF), "learners", {})
+    assert store.setting_of(hub_learner_id("ann")) == "glan"
+    assert hub_learner_id("ann") not in {x.learner_id for x in records.call(DEE, "learners", {})}
+
+
+def test_staff_without_a_setting_group_are_refused(records):
+    with pytest.raises(Refused):
+        records.call(Asker("fay", None, STAFF), "add_learner", {"name": "fay"})
+    assert records.store.learner(hub_learner_id("fay")) is None
+    assert records.call(Asker("fay", None, STAFF), "whoami", {})["setting"] is None
+
+
+def test_the_la_lead_writes_nothing(records):
+    with pytest.raises(Refused):
+        records.call(LEAD, "record_event", {"event": EVENT})
+    assert records.call(LEAD, "events", {}) == []

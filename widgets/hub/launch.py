@@ -32,6 +32,9 @@ NO_PYTHON = ("fmse-course hub: ni all cyfrifon eraill redeg {python} ac nid oes 
              "run {python} and the system has no {version}. Install the course in an environment every account "
              "can read (e.g. /opt/fmse-course).")
 NO_CONFIG = "fmse-course hub: nid oes ffeil {path}. / there is no file {path}."
+NO_RECORDS = ("fmse-course hub: nid oes modd paratoi'r cofnodion yn {where}: {error}\nGwiriwch yr URL, neu rhedwch "
+              "`fmse-course records migrate --url URL` eich hun. / the records at {where} could not be made "
+              "ready: {error}\nCheck the URL, or run `fmse-course records migrate --url URL` yourself.")
 
 
 def add_parser(sub, tr=None) -> None:
@@ -120,6 +123,26 @@ def runtime_python(state: Path) -> str:
     return str(bridge / "bin" / "python")
 
 
+def migrate_records(url: str) -> None:
+    """`fmse-course records migrate` for a PostgreSQL store, before the service starts: brings its tables to this
+    version's schema (one transaction, nothing else changed; settings come from the hub's groups). The service
+    itself never migrates: an older database it meets is refused naming that command. An SQLite file migrates
+    when the service opens it."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return
+    from contextlib import closing
+
+    from ..records.errors import RecordsError
+    from ..records.recorder import store_at
+
+    try:
+        with closing(store_at(url, migrate=True)) as store:
+            where = store.location
+    except RecordsError as exc:
+        sys.exit(NO_RECORDS.format(where=getattr(exc, "path", "") or "PostgreSQL", error=exc))
+    print(f"Cofnodion: {where} / Records: {where}", flush=True)
+
+
 def prepare(args: argparse.Namespace) -> dict[str, str]:
     """Make the state folder and the service's account and records folder; return the FMSE_HUB_* settings."""
     from ..processes import free_port
@@ -137,6 +160,7 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
     os.chown(records_dir, service.pw_uid, service.pw_gid)
     records_dir.chmod(0o700)
     records_url = args.records_url or f"sqlite:///{records_dir / 'records.sqlite3'}"
+    migrate_records(records_url)
     return {
         "FMSE_HUB_STATE": str(state),
         "FMSE_HUB_PYTHON": runtime_python(state),

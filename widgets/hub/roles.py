@@ -6,7 +6,8 @@
 - `fmse-dsp`: the user is their setting's designated safeguarding person (sees their setting's staff training).
 - `fmse-la-lead`: the user leads for the local authority (sees counts per setting and module, never a name).
 
-Everyone else is staff (their own records only). dsp needs a setting; la-lead does not. A user in both
+Everyone else is staff (their own records only). Staff and dsp need a setting (the records service refuses
+their records without one: the store keeps every learner in a setting); la-lead does not. A user in both
 `fmse-dsp` and `fmse-la-lead` is la-lead (the wider view has no names, so nothing more is shown by the choice).
 """
 from __future__ import annotations

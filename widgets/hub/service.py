@@ -16,8 +16,8 @@ what that user's role allows (widgets/hub/roles.py):
   those with `fmse-course records` on the server, as the service's account).
 
 One route: POST <prefix>api/<method> with a JSON object of arguments; the answer is JSON. A refusal is 403 with
-a bilingual message, Welsh first. The store's own role checks (issue 19) come on top when that store lands:
-`call()` passes the asker along where the store takes one.
+a bilingual message, Welsh first. The rules themselves are the store's (`records.roles.scoped`); `Records` maps the
+hub user and groups to the store's asker and keeps the store's settings in step with the hub's groups.
 """
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ from ..records.errors import RecordsError
 from ..records.identity import hub_learner_id, hub_name
 from ..records.store import Certificate, check_learner_id
 from ..recording import ExerciseEvent
-from .roles import DSP, LA_LEAD, SETTING_PREFIX, Asker, asker
+from ..records.roles import Asker as StoreAsker
+from ..records.roles import ScopedStore, scoped
+from .roles import DSP, LA_LEAD, SETTING_PREFIX, STAFF, Asker, asker
 
 log = logging.getLogger("fmse.records.service")
 
@@ -54,23 +56,18 @@ class Refused(Exception):
 
 
 def open_records_store(url: str | None = None):
-    """The store named by `url` (default: FMSE_RECORDS_URL in this process's own environment): a path or
-    `sqlite:///path` opens the SQLite store; `postgresql://...` the PostgreSQL store where it exists (issue 19)."""
+    """The store named by `url` (default: FMSE_RECORDS_URL in this process's own environment): a path,
+    `sqlite:///path` or `postgresql://...` (records.recorder.store_at). A PostgreSQL database is not migrated
+    here: `fmse-course hub` migrates it before starting, and an older or empty one is refused with the message
+    naming `fmse-course records migrate`."""
     url = url if url is not None else os.environ.get("FMSE_RECORDS_URL", "")
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        try:
-            from ..records.recorder import open_store_url  # type: ignore[attr-defined]  # issue 19's, when merged
-        except ImportError as exc:
-            raise RecordsError("failed", path="FMSE_RECORDS_URL", detail="this version of the course has no "
-                               "PostgreSQL store yet (issue 19)") from exc
-        return open_store_url(url)
     if url.startswith("service:"):
         raise RecordsError("failed", path="FMSE_RECORDS_URL", detail="the records service cannot use itself as its "
                            "store: set FMSE_RECORDS_URL to the store's own URL in the service's environment")
+    from ..records.recorder import store_at
     from ..records.sqlite import SQLiteStore
 
-    path = url[len("sqlite:///") - 1:] if url.startswith("sqlite:///") else url
-    return SQLiteStore(path or None)
+    return store_at(url) if url else SQLiteStore(None)
 
 
 def as_json(value: Any) -> Any:
@@ -84,104 +81,119 @@ def as_json(value: Any) -> Any:
 
 
 class Records:
-    """The role rules, between the asker and the store (no HTTP here, so they can be tested directly)."""
+    """Between the hub's asker and the store: maps the hub user and groups to the store's `Asker` and asks
+    `records.roles.scoped(store, who)`, which holds the one set of role rules (issue 19). What is left here is
+    the hub's part: the learner id is the hub user's, the setting comes from their `fmse-setting-<id>` group and
+    is written into the store on first contact (setting row made if missing, learner row made and assigned), so
+    the store's view of a DSP's setting follows the hub's groups. No HTTP here, so it can be tested directly."""
 
-    def __init__(self, store, members_of) -> None:
+    def __init__(self, store, members_of=None) -> None:
         self.store = store
-        self.members_of = members_of  # setting id -> hub user names (from the hub's groups)
+        self.members_of = members_of  # kept for callers of the old signature; the store's settings are used now
+        self._placed: set[tuple[str, str]] = set()
 
-    def visible(self, who: Asker) -> set[str]:
-        """The learner ids whose records `who` may read by name."""
-        own = {hub_learner_id(who.user)}
-        if who.role == DSP and who.setting:
-            own |= {hub_learner_id(user) for user in self.members_of(who.setting)}
-        return own
+    def store_asker(self, who: Asker) -> StoreAsker:
+        """The store's asker for a hub user; staff and DSPs need a setting group (refused without one)."""
+        if who.role == LA_LEAD:
+            return StoreAsker("la-lead")
+        if not who.setting:
+            raise Refused("no setting")
+        learner_id = hub_learner_id(who.user)
+        self._place(learner_id, who.setting, who.user)
+        return StoreAsker(DSP if who.role == DSP else STAFF, learner_id, who.setting)
 
-    def _readable(self, who: Asker, learner_id: str | None) -> set[str]:
-        visible = self.visible(who)
-        if learner_id is None:
-            return visible
-        learner_id = check_learner_id(learner_id)
-        if learner_id not in visible:
-            raise Refused(learner_id)
-        return {learner_id}
+    def _place(self, learner_id: str, setting: str, user: str) -> None:
+        """Make sure the learner row exists and belongs to the hub's setting (once per process and pair)."""
+        if (learner_id, setting) in self._placed:
+            return
+        store = self.store
+        if setting not in {s.setting_id for s in store.education_settings()}:
+            store.add_setting(setting, setting, setting)  # an administrator can rename it (records migrate/copy)
+        if store.learner(learner_id) is None:
+            store.add_learner(hub_name(user), learner_id=learner_id)
+        if store.setting_of(learner_id) != setting:
+            store.assign_setting(setting, [learner_id])
+        self._placed.add((learner_id, setting))
 
     def call(self, who: Asker, method: str, args: dict) -> Any:
         own = hub_learner_id(who.user)
-        store = self.store
         if method == "whoami":
             return {"user": who.user, "learner_id": own, "name": hub_name(who.user), "setting": who.setting,
                     "role": who.role}
+        if method not in METHODS:
+            raise Refused(method)
+        store = scoped(self.store, self.store_asker(who))
+        try:
+            return self._call(store, own, method, args)
+        except RecordsError as exc:
+            if exc.kind == "forbidden":
+                raise Refused(method) from exc
+            raise
+
+    @staticmethod
+    def _asked(store, own: str, learner_id: object) -> str | None:
+        """A learner id asked about by name: refused (403) unless the scoped store can see that person."""
+        if learner_id is None or learner_id == own:
+            return learner_id
+        learner_id = check_learner_id(learner_id)
+        if store.setting_of(learner_id) is None:
+            raise Refused(learner_id)
+        return learner_id
+
+    def _call(self, store, own: str, method: str, args: dict) -> Any:
         if method == "add_learner":
             existing = store.learner(own)
             return existing if existing is not None else store.add_learner(args.get("name"), learner_id=own)
         if method == "rename_learner":
-            self._own(own, args)
-            return store.rename_learner(own, args.get("name"))
+            return store.rename_learner(args.get("learner_id", own), args.get("name"))
         if method == "learner":
-            ids = self._readable(who, args.get("learner_id"))
-            return store.learner(ids.pop())
+            return store.learner(self._asked(store, own, args.get("learner_id")) or own)
         if method == "learners":
-            ids = self.visible(who)
-            return [learner for learner in store.learners() if learner.learner_id in ids]
+            return store.learners()
         if method == "record_event":
-            self._own(own, args)
             event = ExerciseEvent(**{**args["event"], "choices": tuple(args["event"]["choices"])})
-            return store.record_event(own, event, workshop=args.get("workshop"), event_id=args.get("event_id"))
+            return store.record_event(args.get("learner_id", own), event, workshop=args.get("workshop"),
+                                      event_id=args.get("event_id"))
         if method == "record_completion":
-            self._own(own, args)
-            return store.record_completion(own, args["page"], workshop=args.get("workshop"),
+            return store.record_completion(args.get("learner_id", own), args["page"], workshop=args.get("workshop"),
                                            completed_at=args.get("completed_at"))
         if method == "record_certificate":
-            certificate = Certificate(**args["certificate"])
-            if certificate.learner_id != own:
-                raise Refused(certificate.learner_id)
-            return store.record_certificate(certificate)
+            return store.record_certificate(Certificate(**args["certificate"]))
         if method in ("events", "completions", "certificates"):
-            ids = self._readable(who, args.get("learner_id"))
             extra = {"include_workshops": args.get("include_workshops", True)} if method != "certificates" else {}
-            rows = []
-            for learner_id in sorted(ids):
-                rows += getattr(store, method)(learner_id=learner_id, **extra)
-            return rows
+            return getattr(store, method)(learner_id=self._asked(store, own, args.get("learner_id")), **extra)
         if method == "certificate":
-            certificate = store.certificate(args["code"])
-            if certificate is None or certificate.learner_id not in self.visible(who):
-                return None
-            return certificate
+            return store.certificate(args["code"])
         if method == "export":
             wanted = args.get("learner_ids")
-            ids = self.visible(who) if wanted is None else set().union(*(self._readable(who, i) for i in wanted))
-            return store.export(sorted(ids)).as_json()
+            if wanted is not None:
+                wanted = [self._asked(store, own, x) for x in wanted]
+            return store.export(wanted).as_json()
         if method == "trusted_keys":
             return store.trusted_keys()
         if method == "summary":
-            return self.summary(who)
+            return self.summary(store)
         raise Refused(method)
 
     @staticmethod
-    def _own(own: str, args: dict) -> None:
-        if args.get("learner_id", own) != own:
-            raise Refused(args.get("learner_id"))
-
-    def summary(self, who: Asker) -> dict:
-        """Completions counted per setting and module page: every setting for la-lead, their own for dsp.
-        Counts only: no name, no learner id."""
-        if who.role == LA_LEAD:
-            settings = self.members_of(None)
-        elif who.role == DSP and who.setting:
-            settings = {who.setting: self.members_of(who.setting)}
-        else:
+    def summary(store) -> dict:
+        """The scoped store's counts (la-lead: every setting; dsp: their own; staff: refused) as
+        {setting: {"staff": learners, page: learners who completed it}}. Counts only: no name, no learner id."""
+        if not isinstance(store, ScopedStore) or store.who.role not in ("dsp", "la-lead"):
             raise Refused("summary")
         counts: dict[str, dict[str, int]] = {}
-        for setting, users in sorted(settings.items()):
-            ids = {hub_learner_id(user) for user in users}
-            pages: dict[str, set[str]] = {}
-            for completion in self.store.completions(include_workshops=False):
-                if completion.learner_id in ids:
-                    pages.setdefault(completion.page, set()).add(completion.learner_id)
-            counts[setting] = {"staff": len(ids), **{page: len(who_) for page, who_ in sorted(pages.items())}}
+        for setting, page, number in store.summary():
+            if not setting:
+                continue  # learners in no setting (e.g. copied from a laptop before settings): not a setting's count
+            counts.setdefault(setting or "", {"staff": 0})[page or "staff"] = number
         return counts
+
+
+# What a user's server may ask through the service; merging, purging, deleting, workshops, keys and settings
+# are an administrator's, with `fmse-course records` on the server.
+METHODS = frozenset({"add_learner", "rename_learner", "learner", "learners", "record_event", "record_completion",
+                     "record_certificate", "events", "completions", "certificates", "certificate", "export",
+                     "trusted_keys", "summary"})
 
 
 class HubGroups:
