@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.slow,  # a server, a kernel, an install or a benchmark
 
 PRINTED = ("Hub benchmark: 2 learners", "sign-in to ready module page: p50", "p95", "dashboard ready p95:",
            "per learner on a module page:", "per learner on the dashboard:", "hub own:", "proxy own:",
-           "records service own:", "load average", "answers saved by the records service: 2")
+           "records service own:", "load average", "answers saved by the records service: 2",
+           "servers running when measured: 2")
 
 
 def test_the_hub_benchmark_runs_with_two_learners(tmp_path):
