@@ -163,7 +163,7 @@ def first_interactive(cases: Path | None, workdir: Path, loads: int) -> list[flo
         env["FMSE_CASES"] = str(cases)
     log = (workdir / f"serve-{port}.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(port),
-                               "--no-browser"], stdout=log, stderr=subprocess.STDOUT, env=env)
+                               "--no-browser", "--warm", "0"], stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

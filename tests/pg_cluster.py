@@ -14,10 +14,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from fmse_widgets.processes import free_port
 
 
 def bin_dir() -> Path:
@@ -26,12 +27,6 @@ def bin_dir() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL's server programs are not installed: apt-get install postgresql")
     return Path(found[-1]).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_owner(command: list[str]) -> list[str]:

@@ -38,6 +38,11 @@ class CourseServer:
         self.log_path = log_dir / f"{self.command}-{self.port}.log"
         self._log = self.log_path.open("w")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        if self.command == "serve" and "--warm" not in extra:
+            # Tests start a kernel per page view unless they ask for warm pages: eight warm kernels per server
+            # would cost the suite CPU on two cores, and the kernel-counting tests count page kernels only.
+            # Warm pages are tested by tests/test_warm_pages.py and the benchmarks.
+            extra = ("--warm", "0", *extra)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", self.command, "--port", str(self.port), "--no-browser",
              *extra], stdout=self._log, stderr=subprocess.STDOUT, env=env)

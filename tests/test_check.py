@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fmse_widgets.bilingual import welsh
 from fmse_widgets.check import SAY, page_problem, run
 from fmse_widgets.cli import main
 from fmse_widgets.processes import free_port
@@ -21,9 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "cy")
 
 
+def sentence(key: str, lang: str) -> str:
+    """One of the check's sentences in `lang` (the Welsh from the catalogue)."""
+    return SAY[key] if lang == "en" else welsh("check", SAY[key])
+
+
 def said(key: str, lang: str) -> str:
     """The fixed start of one of the check's sentences (before its first {placeholder})."""
-    return SAY[key][LANGS.index(lang)].split("{")[0]
+    return sentence(key, lang).split("{")[0]
 
 
 def report(lang: str, **kwargs) -> tuple[int, str]:
@@ -53,7 +59,7 @@ def test_the_real_course_passes_every_check_and_every_page_opens():
 def test_the_real_installation_passes_in_both_languages(lang, capsys):
     assert main(["check", "--no-render", "--lang", lang, "--port", str(free_port())]) == 0
     out = capsys.readouterr().out
-    assert SAY["all_well"][LANGS.index(lang)] in out
+    assert sentence("all_well", lang) in out
     for key in ("packages_ok", "voila_ok", "template_ok", "catalogue_ok", "content_ok", "cases_ok", "records_ok",
                 "port_ok", "render_skipped"):
         assert said(key, lang) in out, (key, out)
@@ -82,9 +88,9 @@ def test_a_broken_installation_names_each_problem_and_what_to_do(course_copy, br
 
     assert code == 1
     lines = out.splitlines()
-    problems = [ln for ln in lines if ln.strip().startswith(SAY["problem"][LANGS.index(lang)] + ":")]
+    problems = [ln for ln in lines if ln.strip().startswith(sentence("problem", lang) + ":")]
     assert len(problems) == 4 + 1, out  # catalogue, exercise, cases, records, port
-    what_to_do = SAY["what_to_do"][LANGS.index(lang)]
+    what_to_do = sentence("what_to_do", lang)
 
     def problem_about(text: str) -> tuple[str, str]:
         at = next(i for i, ln in enumerate(lines) if text in ln and "PROBLEM" in ln)
@@ -110,7 +116,7 @@ def test_a_broken_installation_names_each_problem_and_what_to_do(course_copy, br
     line, fix = problem_about(said("port_busy", lang))
     assert "--port" in fix
 
-    assert SAY["problems"][LANGS.index(lang)].format(n=5) in out
+    assert sentence("problems", lang).format(n=5) in out
     assert "Traceback" not in out
 
 
@@ -122,7 +128,7 @@ def test_a_garbled_catalogue_is_named_in_both_languages(broken_locale, lang):
     assert code == 1
     line = next(ln for ln in out.splitlines() if "fmse.po" in ln)
     assert said("catalogue_broken", lang) in line and "cannot be read" in line
-    assert SAY["problems"][LANGS.index(lang)].format(n=1) in out
+    assert sentence("problems", lang).format(n=1) in out
 
 
 def test_an_incomplete_catalogue_says_how_to_find_the_gaps(broken_locale):
@@ -146,7 +152,7 @@ def test_a_page_that_fails_to_render_is_named(course_copy, monkeypatch):
     exercise.unlink()  # shown by en/01-context.ipynb
     code, out = report("cy", port=free_port(), render=True)
     assert code == 1
-    assert SAY["render_error"][1].format(path="en/01-context.ipynb") in out, out
+    assert sentence("render_error", "cy").format(path="en/01-context.ipynb") in out, out
     assert "notebooks/en/01-context.ipynb" in out  # what to do names the notebook to open
     assert "00-start-here.ipynb" not in out and "index.ipynb" not in out.replace("01-context.ipynb", "")
 

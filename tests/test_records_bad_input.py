@@ -1,5 +1,10 @@
 """Every bad input is a clear message, never a traceback; reading works in a read-only records folder; names
-cannot hide what they say (issue 13, item 4)."""
+cannot hide what they say (issue 13, item 4).
+
+The laptop here keeps its records in a file (the read-only tests are about its folder and stay SQLite-only);
+the store's own refusals (an id already used by a different record, names that hide what they say) run on both
+backends (`records_backend`).
+"""
 from __future__ import annotations
 
 import json
@@ -12,6 +17,7 @@ from fmse_widgets.recording import ExerciseEvent
 from fmse_widgets.records import RecordsError
 from fmse_widgets.records import certificate as cert
 from fmse_widgets.records.progress import Requirement
+from fmse_widgets.records.recorder import open_store
 from fmse_widgets.records.sqlite import SQLiteStore
 from fmse_widgets.records.store import clean_name, clean_nickname
 
@@ -66,9 +72,11 @@ def test_an_event_with_more_choices_than_a_page_records_is_refused(laptop, tmp_p
     assert "100000 choices: an exercise records at most 200" in import_says(capsys, bad, "--accept-untrusted")
 
 
-def test_two_events_with_one_id_but_different_contents_are_refused_or_reported(laptop, tmp_path, capsys,
-                                                                              monkeypatch):
+def test_two_events_with_one_id_but_different_contents_are_refused_or_reported(laptop, records_backend, tmp_path,
+                                                                              capsys):
+    # `laptop` comes first, so its records are in its file; the import then goes to the backend under test.
     doc = json.loads(laptop["export"].read_text(encoding="utf-8"))
+    assert len(doc["events"]) == 1
     twin = {**doc["events"][0], "score": 0.0, "passed": False}
     bad = tmp_path / "twins.json"
     bad.write_text(json.dumps({**doc, "events": [doc["events"][0], twin]}), encoding="utf-8")
@@ -76,10 +84,11 @@ def test_two_events_with_one_id_but_different_contents_are_refused_or_reported(l
     # The same id as a different record already in the store: the one there is kept, and the import says so.
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**doc, "events": [twin]}), encoding="utf-8")
+    assert main(["records", "import", "--accept-untrusted", str(laptop["export"])]) == 0  # (already in the file)
     capsys.readouterr()
     assert main(["records", "import", "--accept-untrusted", str(other)]) == 0
     assert "1 record(s) have the id of a different record already here" in capsys.readouterr().out
-    with SQLiteStore(laptop["folder"] / "records.sqlite3") as store:
+    with open_store() as store:
         assert [e.score for e in store.events()] == [1.0]
 
 
@@ -114,9 +123,9 @@ def test_reading_commands_work_in_a_read_only_records_folder(laptop, tmp_path, c
 @pytest.mark.parametrize("typed, kept", [
     ("\u202eAlys\u202c", "Alys"), ("Al\u200bys", "Alys"), ("\u2067Siôn\u2069 \ufeffJones", "Siôn Jones"),
     ("\u200b\u200d\u2060", None), ("Gwenllïan 👩🏽‍🏫", "Gwenllïan 👩🏽‍🏫"), ("Rhys 🏴󠁧󠁢󠁷󠁬󠁳󠁿", "Rhys 🏴󠁧󠁢󠁷󠁬󠁳󠁿")])
-def test_names_and_nicknames_lose_overrides_and_zero_width_characters(tmp_path, typed, kept):
+def test_names_and_nicknames_lose_overrides_and_zero_width_characters(records_backend, tmp_path, typed, kept):
     assert clean_name(typed) == kept and clean_nickname(typed) == kept
-    with SQLiteStore(tmp_path / "records.sqlite3") as store:
+    with (open_store() if records_backend == "postgresql" else SQLiteStore(tmp_path / "records.sqlite3")) as store:
         if kept is not None:
             assert store.add_learner(typed).name == kept
         store.open_workshop("WREXHAM1")

@@ -1,16 +1,24 @@
-"""`fmse-course records ...`: export and import without duplicates, purge, delete, the staff-training report."""
+"""`fmse-course records ...`: export and import without duplicates, purge, delete, the staff-training report.
+
+Each test runs on both backends (`records_backend`): the commands work on the records, wherever they are kept.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 
 import pytest
 
 from fmse_widgets.cli import main
 from fmse_widgets.recording import ExerciseEvent
+from fmse_widgets.records import signing
+from fmse_widgets.records.postgres import public_location
 from fmse_widgets.records.progress import page_exercises
+from fmse_widgets.records.recorder import open_store, store_at
 from fmse_widgets.records.sqlite import SQLiteStore
+from fmse_widgets.records.store import RecordStore
 
 CONTEXT = ("context-who-carries-it-out", "context-who-is-targeted", "context-what-staff-do")  # on page "context"
 
@@ -21,10 +29,11 @@ def event(exercise: str, when: str, score: float = 1.0, passed: bool | None = Tr
 
 
 @pytest.fixture
-def data(tmp_path, monkeypatch, course_copy):
-    """A data folder with two members of staff and one workshop participant (the course is a copy)."""
+def data(records_backend, tmp_path, monkeypatch, course_copy):
+    """Records (in the data folder's SQLite file, or in the PostgreSQL database FMSE_RECORDS_URL names) with two
+    members of staff and one workshop participant (the course is a copy)."""
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
-    with SQLiteStore(tmp_path / "data" / "records.sqlite3") as store:
+    with stored() as store:
         ids = {"alys": store.add_learner("Alys Ŵ").learner_id, "bryn": store.add_learner("=HYPERLINK(1)").learner_id,
                "visitor": store.add_learner("Visitor").learner_id}
         for n, exercise in enumerate(CONTEXT):
@@ -36,13 +45,18 @@ def data(tmp_path, monkeypatch, course_copy):
     return ids
 
 
-def stored(tmp_path) -> SQLiteStore:
-    return SQLiteStore(tmp_path / "data" / "records.sqlite3")
+def stored() -> RecordStore:
+    """The records the commands use: the data folder's file, or the database FMSE_RECORDS_URL names."""
+    return open_store()
 
 
-def test_path_prints_the_records_file(data, tmp_path, capsys):
+def test_path_prints_where_the_records_are(data, records_backend, tmp_path, capsys):
     assert main(["records", "path"]) == 0
-    assert capsys.readouterr().out.strip() == str(tmp_path / "data" / "records.sqlite3")
+    shown = capsys.readouterr().out.strip()
+    if records_backend == "sqlite":
+        assert shown == str(tmp_path / "data" / "records.sqlite3")
+    else:
+        assert shown == public_location(os.environ["FMSE_RECORDS_URL"]) and shown.startswith("postgresql://")
 
 
 def test_export_then_import_twice_on_another_computer_adds_each_record_once(data, tmp_path, monkeypatch, capsys):
@@ -50,6 +64,8 @@ def test_export_then_import_twice_on_another_computer_adds_each_record_once(data
     assert main(["records", "export", "--out", str(out)]) == 0
     assert "Wrote 5 exercise record(s) of 3 learner(s)" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "fmse-records"
+    here = os.environ.get("FMSE_RECORDS_URL") or str(tmp_path / "data" / "records.sqlite3")
+    monkeypatch.delenv("FMSE_RECORDS_URL", raising=False)  # the other computer keeps its records in a file
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "dsp"))
     assert main(["records", "trust-key", str(out), "--label", "Alys's laptop"]) == 0  # the DSP trusts the laptop
     assert "Now trusting" in capsys.readouterr().out
@@ -57,7 +73,7 @@ def test_export_then_import_twice_on_another_computer_adds_each_record_once(data
     assert "added 3 learner(s), 5 exercise record(s), 1 module completion(s)" in capsys.readouterr().out
     assert main(["records", "import", str(out), str(out)]) == 0
     assert capsys.readouterr().out.count("(nothing new)") == 2
-    with SQLiteStore(tmp_path / "dsp" / "records.sqlite3") as dsp, stored(tmp_path) as laptop:
+    with SQLiteStore(tmp_path / "dsp" / "records.sqlite3") as dsp, store_at(here) as laptop:
         assert dsp.events() == laptop.events() and dsp.learners() == laptop.learners()
 
 
@@ -76,19 +92,19 @@ def test_a_bad_import_file_is_refused_and_nothing_is_merged(data, tmp_path, caps
     payload = json.loads(good.read_text(encoding="utf-8"))
     payload["events"][0]["lang"] = "fr"
     bad.write_text(json.dumps(payload), encoding="utf-8")
-    with stored(tmp_path) as store:
+    with stored() as store:
         store.delete_learner(data["alys"])
     capsys.readouterr()
     assert main(["records", "import", str(good), str(bad)]) == 1
     assert "bad.json: events[0]: lang 'fr'" in capsys.readouterr().err
-    with stored(tmp_path) as store:
+    with stored() as store:
         assert store.learner(data["alys"]) is None
 
 
 def test_purge_before_a_date(data, tmp_path, capsys):
     assert main(["records", "purge", "--before", "2026-01-12"]) == 0
     assert "2 exercise record(s), 0 module completion(s)" in capsys.readouterr().out
-    with stored(tmp_path) as store:
+    with stored() as store:
         assert len(store.events()) == 3
     with pytest.raises(SystemExit) as stopped:
         main(["records", "purge", "--before", "last year"])
@@ -101,11 +117,35 @@ def test_delete_one_person_by_id_or_by_name(data, tmp_path, capsys):
     assert main(["records", "delete", "--learner", data["bryn"]]) == 0
     assert main(["records", "delete", "--learner", data["bryn"]]) == 1
     assert "there is no learner" in capsys.readouterr().err
-    with stored(tmp_path) as store:
+    with stored() as store:
         assert [x.name for x in store.learners()] == ["Visitor"]
         store.add_learner("Visitor")
     assert main(["records", "delete", "--name", "Visitor"]) == 1
     assert "2 learners are named 'Visitor'" in capsys.readouterr().err
+
+
+def test_key_names_the_key_that_signs_certificates_here(data, records_backend, tmp_path, monkeypatch, capsys):
+    """A laptop shows its data folder's key; a shared store shows the deployment's key held in the store (the one
+    certificates are signed with on every course server), named as such, and then the data folder's own."""
+    with stored() as store:
+        signer = signing.public_bytes(signing.store_private_key(store)).hex()
+    assert main(["records", "key"]) == 0
+    out = capsys.readouterr().out
+    own = signing.own_public_key()
+    assert own is not None and signing.shown(signer) in out and signing.shown(own) in out
+    if records_backend == "sqlite":
+        assert signer == own and "This computer's public key" in out and "deployment" not in out
+        return
+    assert signer != own
+    assert out.index("This deployment's public key") < out.index(signing.shown(signer)) < out.index(
+        "This data folder's public key") < out.index(signing.shown(own))
+    assert "held in the shared records store" in out and "This computer's public key" not in out
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "another-server"))  # another course server, same store
+    assert main(["--lang", "cy", "records", "key"]) == 0
+    elsewhere = capsys.readouterr().out
+    other_own = signing.own_public_key()
+    assert other_own not in (None, own) and signing.shown(signer) in elsewhere
+    assert "Allwedd gyhoeddus y gosodiad hwn" in elsewhere and "This deployment" not in elsewhere
 
 
 def report(args: list[str], capsys) -> list[list[str]]:

@@ -1,4 +1,8 @@
-"""Files as private as their folder, and keys written whole (issue 13, item 5)."""
+"""Files as private as their folder, and keys written whole (issue 13, item 5).
+
+SQLite-only: these are about the files in a data folder (records.sqlite3 and its journal, signing.key) and their
+modes; a PostgreSQL store has no file here, and its access is the database user's (docs/deploy.md).
+"""
 from __future__ import annotations
 
 import os

@@ -1,5 +1,9 @@
 """A damaged records file is found before anything reads or writes it, refused with a message saying what to do,
-never replaced silently, and repaired into a new file that keeps the damaged one (issue 13, item 1)."""
+never replaced silently, and repaired into a new file that keeps the damaged one (issue 13, item 1).
+
+SQLite-only: a damaged file, `records repair` and the file's integrity check are SQLite notions; PostgreSQL checks
+its own pages and reports damage as an error (PostgresStore.integrity_check reads every table instead).
+"""
 from __future__ import annotations
 
 import hashlib

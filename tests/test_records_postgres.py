@@ -165,6 +165,42 @@ def test_migrate_on_a_laptop_assigns_its_records_to_the_setting(tmp_path, monkey
     assert "setting_id: ysgol-y-bryn" in (tmp_path / "laptop" / "setting.yaml").read_text(encoding="utf-8")
 
 
+def test_without_a_setting_migrate_asks_at_a_terminal_and_says_what_to_give_elsewhere_in_welsh(tmp_path,
+                                                                                                monkeypatch, capsys):
+    """The question (at a terminal) and the refusal (anywhere else) are in the terminal's language."""
+    import pty
+    import select
+
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "laptop"))
+    monkeypatch.delenv("FMSE_RECORDS_URL", raising=False)
+    with open_store() as laptop:
+        alys = laptop.add_learner("Alys").learner_id
+    assert main(["--lang", "cy", "records", "migrate"]) == 1  # pytest's stdin is not a terminal
+    err = capsys.readouterr().err
+    assert "nid oes lleoliad gan y cofnodion hyn eto: rhowch ef gyda --setting ID" in err and "no setting" not in err
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "fmse_widgets.cli", "--lang", "cy", "records", "migrate"]
+    with subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env=os.environ.copy()) as run:
+        os.close(terminal)
+        said, answers = b"", [b"Not An Id\n", b"ysgol-y-bryn\n"]  # a bad id is asked again, not saved
+        deadline = time.monotonic() + 60
+        while run.poll() is None and time.monotonic() < deadline:
+            if select.select([controller], [], [], 0.5)[0]:
+                try:
+                    said += os.read(controller, 4096)
+                except OSError:  # the program has finished and closed the terminal
+                    break
+            if answers and said.count("I ba leoliad".encode()) > 2 - len(answers):
+                os.write(controller, answers.pop(0))
+        assert run.wait(timeout=60) == 0, said.decode(errors="replace")
+    os.close(controller)
+    text = said.decode()
+    assert text.count("I ba leoliad y mae'r cofnodion hyn yn perthyn?") == 2 and "Which setting" not in text
+    assert "Lleoliad ysgol-y-bryn: neilltuwyd 1 dysgwr heb leoliad iddo." in text
+    with open_store() as laptop:
+        assert laptop.setting_of(alys) == "ysgol-y-bryn"
+
+
 def test_copy_to_a_database_not_yet_migrated_is_refused_naming_migrate(empty_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "laptop"))
     monkeypatch.delenv("FMSE_RECORDS_URL", raising=False)

@@ -4,12 +4,16 @@ A staff laptop and the safeguarding lead's computer are two data folders. The le
 key; an export edited and re-signed with a freshly made key, an export edited without re-signing, and an unsigned
 one are each named and left out; a made-up certificate never shows as verified in verify, the report or the
 Staff training tab.
+
+Each test runs on both backends (`records_backend`) for the lead's records: the laptop keeps its own file, the
+lead's records are the data folder's file or a shared PostgreSQL database (FMSE_RECORDS_URL).
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,7 +24,9 @@ from fmse_widgets.records import certificate as cert
 from fmse_widgets.records import certificate_trust, signing, trust_text
 from fmse_widgets.records.exchange import signed_text
 from fmse_widgets.records.progress import Requirement
+from fmse_widgets.records.recorder import open_store
 from fmse_widgets.records.sqlite import SQLiteStore
+from fmse_widgets.records.store import RecordStore
 from fmse_widgets.records.training_view import StaffTraining
 
 EXERCISE, PAGE = "context-who-is-targeted", "context"
@@ -28,9 +34,12 @@ RULE = cert.Rule((Requirement(7, PAGE, (), (EXERCISE,), True),))
 
 
 @pytest.fixture
-def folders(tmp_path, monkeypatch):
-    """A staff laptop whose learner has earned a certificate, and its signed export; then the lead's folder."""
+def folders(records_backend, tmp_path, monkeypatch):
+    """A staff laptop whose learner has earned a certificate, and its signed export; then the lead's folder (and
+    the lead's shared database, on PostgreSQL)."""
     laptop, lead = tmp_path / "laptop", tmp_path / "lead"
+    shared = os.environ.get("FMSE_RECORDS_URL")
+    monkeypatch.delenv("FMSE_RECORDS_URL", raising=False)  # the laptop keeps its records in its own file
     monkeypatch.setenv("FMSE_DATA_DIR", str(laptop))
     with SQLiteStore(laptop / "records.sqlite3") as store:
         learner = store.add_learner("Alys Ŵ").learner_id
@@ -39,6 +48,8 @@ def folders(tmp_path, monkeypatch):
         issued = cert.issue(store, learner, rule=RULE)
     export = tmp_path / "laptop.json"
     assert main(["records", "export", "--out", str(export)]) == 0
+    if shared:
+        monkeypatch.setenv("FMSE_RECORDS_URL", shared)
     monkeypatch.setenv("FMSE_DATA_DIR", str(lead))
     return {"export": export, "learner": learner, "code": issued.code, "lead": lead, "tmp": tmp_path,
             "laptop_key": json.loads(export.read_text(encoding="utf-8"))["signature"]["public_key"]}
@@ -68,8 +79,9 @@ def edited(folders, name: str, *, resign: bool, unsigned: bool = False):
     return path, cert.code_of(signature)
 
 
-def lead_store(folders) -> SQLiteStore:
-    return SQLiteStore(folders["lead"] / "records.sqlite3")
+def lead_store(folders) -> RecordStore:
+    """The lead's records: the lead's data folder's file, or the shared database FMSE_RECORDS_URL names."""
+    return open_store()
 
 
 def test_an_export_edited_and_re_signed_with_a_fresh_key_is_refused(folders, capsys):
@@ -99,7 +111,7 @@ def test_an_export_edited_without_its_signature_or_unsigned_is_refused(folders, 
         assert store.learners() == []
 
 
-def test_an_untrusted_export_is_left_out_until_its_key_is_trusted(folders, capsys):
+def test_an_untrusted_export_is_left_out_until_its_key_is_trusted(folders, records_backend, capsys):
     assert main(["records", "import", str(folders["export"])]) == 1
     out = capsys.readouterr().out
     assert signing.shown(folders["laptop_key"]) in out and "trust-key" in out
@@ -109,7 +121,8 @@ def test_an_untrusted_export_is_left_out_until_its_key_is_trusted(folders, capsy
     assert main(["records", "import", str(folders["export"])]) == 0
     assert main(["records", "key"]) == 0
     out = capsys.readouterr().out
-    assert signing.shown(folders["laptop_key"]) in out and "This computer's public key" in out
+    assert signing.shown(folders["laptop_key"]) in out
+    assert ("This computer's public key" in out) == (records_backend == "sqlite")
 
 
 def test_a_made_up_certificate_is_never_shown_as_verified(folders, capsys):

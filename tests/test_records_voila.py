@@ -1,5 +1,9 @@
 """In the real Voilà server, the learner id in a page's link reaches the page's kernel (QUERY_STRING) and
-chooses whose records the page writes to; an unknown or malformed id is ignored."""
+chooses whose records the page writes to; an unknown or malformed id is ignored.
+
+SQLite-only: this is about the link reaching the kernel, not the store; a real Voilà page writing to PostgreSQL is
+tests/browser/test_postgres_records.py.
+"""
 from __future__ import annotations
 
 import json

@@ -32,5 +32,5 @@ def test_every_page_five_times_no_hangs_and_no_kernels_left():
     assert re.search(r"^load time: median [\d.]+ s, p95 [\d.]+ s, max [\d.]+ s$", out, re.M), out
     assert "hangs (not ready within 30 s): 0  [target 0]" in out, out
     assert "pages that showed an error: 0" in out, out
-    assert "kernels left after the cull interval: 0  [target 0]" in out, out
+    assert "kernels left after the cull interval: 0  [target 0] (besides the 8 warm kernels" in out, out
     assert run.returncode == 0, out + run.stderr[-3000:]

@@ -27,8 +27,16 @@ WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 NOT_PROSE = [re.compile(p) for p in (
     r"<[^>]+>", r"\]\([^)]*\)", r"`[^`]*`", r"https?://\S+", r"\S+@\S+\.\S+", r"\{[a-z0-9_.-]+(?:![rs])?\}",
     r"\b(?:widgets|data|docs|notebooks|tests)/[\w./<>-]+", r"%\(\w+\)[srd]|%[srd]", r"(?<![\w-])--[a-z][a-z-]*", r"\b[A-Z_]{2,}=\S+",
-    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv|md|key|pot|json)\b",
-    r"\bfmse-course(?: [a-z-]+)*")]
+    r"\b[\w.-]+\.(?:ipynb|org|uk|cymru|wales|com|sqlite3|docx|html|yaml|csv|md|key|pot|json|txt|whl|py)\b",
+    r"\bfmse-course(?: [a-z-]+)*",
+    # commands the check tells a trainer to type (pip, git) and paths: the same in both languages
+    r"\bpip install\b[^()]*", r"\bgit checkout\b(?: --)?", r"(?<!\w)(?:\.venv|scripts|notebooks|data|widgets)/[\w./<>{}-]*",
+    r"<[a-z]+>",
+    # database and service addresses (postgresql://user@host/db, sqlite:///path, service:fmse-records), hub paths,
+    # environment variables and setting keys (FMSE_RECORDS_URL, records_url), the course's account and service
+    # names and the proxy's command: the same in both languages
+    r"\b[a-z]+:(?://)?[\w.@:/<>{}-]*[\w/>}]", r"(?<![\w/])/hub/[\w/-]*", r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b",
+    r"\bfmse-[a-z-]+", r"\bconfigurable-http-proxy\b")]
 # Welsh joins short words with an apostrophe ("geiriau'r", "â'ch"): the word before it is what is checked.
 CLITICS = ("r", "n", "i", "u", "ch", "w", "m", "th")
 ACRONYM = re.compile(r"^[A-Z]{2,6}$")   # NCA, CEOP, POSH, DSP: checked by eye, not by the dictionary
@@ -72,6 +80,8 @@ def welsh_texts() -> list[tuple[str, str]]:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found += list(welsh_in_yaml(data, str(path.relative_to(ROOT))))
+    readme = ROOT / "data" / "cases" / "README.cy.md"  # the cases data card, tracked like the content files
+    found.append((str(readme.relative_to(ROOT)), readme.read_text(encoding="utf-8")))
     from babel.messages.pofile import read_po
 
     with (ROOT / "widgets/locale/cy/LC_MESSAGES/fmse.po").open("rb") as handle:

@@ -165,6 +165,7 @@ def test_content_check_and_the_installation_check_pass_from_the_installed_wheel(
 def test_the_check_tells_a_wheel_install_to_reinstall_not_to_use_git(tmp_path, monkeypatch):
     """An installed wheel has no repository to restore a file from (run here, in-process: it is quick)."""
     from fmse_widgets import check
+    from fmse_widgets.bilingual import welsh
 
     template = tmp_path / "jupyter"
     shutil.copytree(ROOT / "widgets" / "jupyter", template)
@@ -174,7 +175,7 @@ def test_the_check_tells_a_wheel_install_to_reinstall_not_to_use_git(tmp_path, m
     monkeypatch.setattr(check, "installed", lambda: True)
     (finding,) = check.check_template(check.Say("cy"))
     assert not finding.ok
-    assert finding.fix == check.SAY["restore_fix_wheel"][1].format(path=missing)
+    assert finding.fix == welsh("check", check.SAY["restore_fix_wheel"]).format(path=missing)
     assert "git checkout" not in finding.fix and str(missing) in finding.text
     monkeypatch.setattr(check, "installed", lambda: False)  # a checkout: restore it from git
     (finding,) = check.check_template(check.Say("en"))

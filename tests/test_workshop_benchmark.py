@@ -1,6 +1,7 @@
 """The workshop benchmark runs once, with 3 participants, so it cannot rot. Its timings are for people to read
 (docs/benchmarks.md); what is asserted is that it ran end to end: every participant's answer reached the records
-through the widgets' own messages, on the course server and on stock Voilà, and the kernels were culled back to
+through the widgets' own messages, on the course server, on stock Voilà and on stock Voilà with preheated pools,
+and the kernels were culled back to
 the pool size after everyone left."""
 from __future__ import annotations
 
@@ -23,16 +24,20 @@ def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
                           capture_output=True, text=True, timeout=900)
     assert "Workshop benchmark: 3 participants" in done.stdout, done.stdout + done.stderr
     result = json.loads(figures.read_text())
-    # The exit status says whether every target was met; only the timing target may be missed here, on a machine
+    # The exit status says whether every target was met; only the timing targets may be missed here, on a machine
     # other work shares (the test's run is tiny: its timings are not the benchmark's figures).
     missed = sorted(name for name, met in result["targets_met"].items() if not met)
     assert done.returncode == (1 if missed else 0), (done.returncode, missed, done.stderr[-3000:])
-    assert set(missed) <= {"p95 <= 3x alone"}, (missed, done.stdout)
-    assert result["course"]["failed"] == 0, done.stdout  # no participant hung, whatever the timings
-    for server in ("course", "stock_voila"):
+    assert set(missed) <= {"3: p95 <= 3x alone", "3: p95 <= 1.0 s"}, (missed, done.stdout)
+    room = result["rooms"]["3"]
+    for server in ("course", "stock_voila", "stock_preheat"):
         for key in ("alone_s", "p50_s", "p95_s", "peak_mib"):
-            assert result[server][key] > 0, (server, key)
-    assert result["course"]["pool"] == 3 + 2  # the room's language, and two in the other
-    assert result["course"]["kernels_after_cull"] == result["course"]["pool"]
-    assert result["bare_kernel_mib"] > 0 and result["quiz_vs_bare"] > 0
-    assert "p95 / alone" in done.stdout and "target kernels back to the pool size: met" in done.stdout
+            assert room[server][key] > 0, (server, key)
+        assert room[server]["failed"] == 0, room[server]["failures"]
+        assert len(room[server]["alone_runs_s"]) == 7  # "alone" is the median of seven solo runs
+    # The room is opened for 3 + the 7 solo runs: 10 in the room's language, two in the other.
+    assert room["course"]["pool"] == 10 + 2
+    assert room["stock_preheat"]["pool"] == room["course"]["pool"]  # pools of the same total size
+    assert room["course"]["kernels_after_cull"] == room["course"]["pool"]
+    assert result["bare_kernel_mib"] > 0 and room["quiz_vs_bare"] > 0
+    assert "p95 / alone" in done.stdout and "target 3: kernels back to the pool size: met" in done.stdout

@@ -6,10 +6,11 @@ course server on a spare port of 127.0.0.1 and opens every page once, as a brows
 problem is said in plain words with what to do, in English or in Welsh (`--lang`). Exit status 0 when all is
 well, 1 when there is a problem.
 
-The check's own sentences are kept here as English/Welsh pairs rather than in the gettext catalogue, because
-the catalogue is one of the things it checks: a trainer with a damaged catalogue still gets the report in
-Welsh. The Welsh is draft (written by the course team, awaiting review by a Welsh speaker), like other team
-Welsh. Details quoted from other parts of the course (a content file's problem, for instance) are in English.
+The check's own sentences are written here in English and translated through the gettext catalogue (context
+"check"), so their Welsh has a draft/reviewed status and is spelling- and termbase-tested like all interface
+Welsh. The catalogue is also one of the things the check checks: when it cannot be read, the report is in English
+and says so (the catalogue's finding). Details quoted from other parts of the course (a content file's problem,
+for instance) are in English.
 """
 from __future__ import annotations
 
@@ -25,128 +26,90 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bilingual import marked, welsh
 from .languages import LANGS
 from .paths import PACKAGE, installed, template_dir
 from .processes import free_port, port_free, stop_server
 
 NEEDED_PYTHON = (3, 11)
 FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
-TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "static/course.css",
-                  "static/course.js")
+TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "fmse_i18n.html.j2",
+                  "fmse_strings.html.j2", "static/course.css", "static/course.js")
 IMPORT_NAMES = {"pyyaml": "yaml", "fpdf2": "fpdf", "python-docx": "docx", "jupyter-server": "jupyter_server",
                 "ipython": "IPython"}
 PAGE_TIMEOUT = 120
 SERVER_START_TIMEOUT = 120
 
-# Every sentence the check says, as (English, Welsh draft). {names} are filled in with str.format.
-SAY: dict[str, tuple[str, str]] = {
-    "title": ("Checking the course before a workshop (fmse-course check)",
-              "Yn gwirio'r cwrs cyn gweithdy (fmse-course check)"),
-    "ok": ("ok", "iawn"),
-    "problem": ("PROBLEM", "PROBLEM"),
-    "what_to_do": ("What to do:", "Beth i'w wneud:"),
-    "python_ok": ("Python {version}", "Python {version}"),
-    "python_old": ("Python {version} is too old: the course needs {needed} or newer.",
-                   "Mae Python {version} yn rhy hen: mae angen {needed} neu'n fwy newydd ar y cwrs."),
-    "python_fix": ("Install Python {needed} or newer, then run scripts/start again.",
-                   "Gosodwch Python {needed} neu'n fwy newydd, yna rhedwch scripts/start eto."),
-    "packages_ok": ("Python packages: {n} installed, each at a version the course supports",
-                    "Pecynnau Python: {n} wedi'u gosod, pob un mewn fersiwn y mae'r cwrs yn ei chefnogi"),
-    "package_missing": ("The Python package {name} is missing.", "Mae'r pecyn Python {name} ar goll."),
-    "package_version": ("The Python package {name} is version {found}; the course needs {wanted}.",
-                        "Fersiwn {found} o'r pecyn Python {name} sydd yma; mae angen {wanted} ar y cwrs."),
-    "package_broken": ("The Python package {name} is installed but cannot be loaded: {detail}",
-                       "Mae'r pecyn Python {name} wedi'i osod ond nid oes modd ei lwytho: {detail}"),
-    "package_fix": ("In the course folder run: .venv/bin/pip install -e .   (or run scripts/start)",
-                    "Yn ffolder y cwrs rhedwch: .venv/bin/pip install -e .   (neu rhedwch scripts/start)"),
-    "voila_ok": ("Voilà {version} (0.5.6 or newer: the flaw CVE-2024-30265 is fixed)",
-                 "Voilà {version} (0.5.6 neu'n fwy newydd: mae'r gwall CVE-2024-30265 wedi'i drwsio)"),
-    "voila_old": ("Voilà {version} is too old: releases before 0.5.6 let a visitor read files on this computer "
-                  "(CVE-2024-30265).",
-                  "Mae Voilà {version} yn rhy hen: mae fersiynau cyn 0.5.6 yn gadael i ymwelydd ddarllen ffeiliau "
-                  "ar y cyfrifiadur hwn (CVE-2024-30265)."),
-    "template_ok": ("The course's page template", "Templed tudalennau'r cwrs"),
-    "template_missing": ("The course's page template is incomplete: {path} is missing.",
-                         "Mae templed tudalennau'r cwrs yn anghyflawn: mae {path} ar goll."),
-    "restore_fix": ("Restore the file from the course's repository (git checkout -- {path}), or download the "
-                    "course again.",
-                    "Adferwch y ffeil o ystorfa'r cwrs (git checkout -- {path}), neu lawrlwythwch y cwrs eto."),
-    # An installed wheel (not a checkout) is repaired by installing it again: each `X_wheel` replaces `X`.
-    "package_fix_wheel": ("Install the course again with the versions it was tested with: pip install -c "
-                          "constraints.txt --force-reinstall fmse_course-<version>-py3-none-any.whl",
-                          "Gosodwch y cwrs eto gyda'r fersiynau y cafodd ei brofi â nhw: pip install -c "
-                          "constraints.txt --force-reinstall fmse_course-<version>-py3-none-any.whl"),
-    "restore_fix_wheel": ("The installed course is incomplete ({path}): install it again with pip install "
-                          "--force-reinstall --no-deps fmse_course-<version>-py3-none-any.whl",
-                          "Nid yw'r cwrs a osodwyd yn gyflawn ({path}): gosodwch ef eto gyda pip install "
-                          "--force-reinstall --no-deps fmse_course-<version>-py3-none-any.whl"),
-    "catalogue_ok": ("The Welsh interface catalogue is complete", "Mae catalog Cymraeg y rhyngwyneb yn gyflawn"),
-    "catalogue_broken": ("The Welsh interface catalogue {path} cannot be used: {detail}",
-                         "Nid oes modd defnyddio catalog Cymraeg y rhyngwyneb {path}: {detail}"),
-    "catalogue_incomplete": ("The Welsh interface catalogue {path} is incomplete ({n} problems), e.g. {detail}",
-                             "Mae catalog Cymraeg y rhyngwyneb {path} yn anghyflawn ({n} problem), e.e. {detail}"),
-    "catalogue_fix": ("Add the missing Welsh to {path} (`fmse-course i18n check` lists every gap).",
-                      "Ychwanegwch y Gymraeg sydd ar goll at {path} (mae `fmse-course i18n check` yn rhestru pob "
-                      "bwlch)."),
-    "content_ok": ("Course content: {exercises} exercises, {services} services, {pages} pages, {terms} glossary "
-                   "terms, the course text, the letter, the checklist and the phrase lists",
-                   "Cynnwys y cwrs: {exercises} ymarfer, {services} gwasanaeth, {pages} tudalen, {terms} term "
-                   "geirfa, testun y cwrs, y llythyr, y rhestr wirio a'r rhestrau ymadroddion"),
-    "content_broken": ("A course content file has a mistake: {detail}",
-                       "Mae camgymeriad mewn ffeil cynnwys y cwrs: {detail}"),
-    "content_fix": ("Correct the file named above (the message names the item and the field), then run "
-                    "`fmse-course content check` again.",
-                    "Cywirwch y ffeil a enwir uchod (mae'r neges yn enwi'r eitem a'r maes), yna rhedwch "
-                    "`fmse-course content check` eto."),
-    "cases_ok": ("Case data: {rows} synthetic cases ({path})", "Data achosion: {rows} achos synthetig ({path})"),
-    "cases_broken": ("The case data cannot be used: {detail}", "Nid oes modd defnyddio'r data achosion: {detail}"),
-    "cases_fix": ("Restore data/cases/sample.csv from the course's repository (git checkout -- "
-                  "data/cases/sample.csv), or make a new file with `fmse-course cases generate`.",
-                  "Adferwch data/cases/sample.csv o ystorfa'r cwrs (git checkout -- data/cases/sample.csv), neu "
-                  "gwnewch ffeil newydd gyda `fmse-course cases generate`."),
-    "cases_fix_wheel": ("Install the course again (pip install --force-reinstall --no-deps "
-                        "fmse_course-<version>-py3-none-any.whl), or make a new file with "
-                        "`fmse-course cases generate`.",
-                        "Gosodwch y cwrs eto (pip install --force-reinstall --no-deps "
-                        "fmse_course-<version>-py3-none-any.whl), neu gwnewch ffeil newydd gyda `fmse-course cases "
-                        "generate`."),
-    "records_ok": ("Learner records: {path} can be read and written",
-                   "Cofnodion dysgwyr: gellir darllen ac ysgrifennu {path}"),
-    "records_broken": ("The learner records cannot be used: {detail}",
-                       "Nid oes modd defnyddio cofnodion y dysgwyr: {detail}"),
-    "records_fix": ("Set FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this computer.",
-                    "Gosodwch FMSE_DATA_DIR i ffolder y gallwch ysgrifennu iddo, neu gofynnwch i bwy bynnag sy'n "
-                    "gofalu am y cyfrifiadur hwn."),
-    "port_ok": ("Port {port} on 127.0.0.1 is free for the course",
-                "Mae porth {port} ar 127.0.0.1 yn rhydd i'r cwrs"),
-    "port_busy": ("Port {port} on 127.0.0.1 is already in use (perhaps the course is already running).",
-                  "Mae porth {port} ar 127.0.0.1 eisoes yn cael ei ddefnyddio (efallai bod y cwrs eisoes yn "
-                  "rhedeg)."),
-    "port_fix": ("Stop the other program, or start the course on another port: fmse-course serve --port {other}",
-                 "Stopiwch y rhaglen arall, neu dechreuwch y cwrs ar borth arall: fmse-course serve --port {other}"),
-    "render_ok": ("Every page opens without an error: {n} pages in {seconds} s",
-                  "Mae pob tudalen yn agor heb wall: {n} tudalen mewn {seconds} eiliad"),
-    "render_skipped": ("Pages not opened (--no-render)", "Ni agorwyd y tudalennau (--no-render)"),
-    "render_error": ("The page {path} shows an error when it opens.",
-                     "Mae'r dudalen {path} yn dangos gwall pan fydd yn agor."),
-    "render_status": ("The page {path} did not open: the server answered {status}.",
-                      "Ni agorodd y dudalen {path}: atebodd y gweinydd {status}."),
-    "render_slow": ("The page {path} did not open within {seconds} seconds.",
-                    "Ni agorodd y dudalen {path} o fewn {seconds} eiliad."),
-    "render_fix": ("Open notebooks/{path} in JupyterLab (fmse-course lab) and run all its cells to see the error; "
-                   "a problem reported above may be the cause.",
-                   "Agorwch notebooks/{path} yn JupyterLab (fmse-course lab) a rhedwch ei holl gelloedd i weld y "
-                   "gwall; gall problem a nodir uchod fod yn achos."),
-    "server_broken": ("The course server did not start: {detail}", "Ni ddechreuodd gweinydd y cwrs: {detail}"),
-    "server_fix": ("Fix the problems above first; if none is shown, run `fmse-course serve` to see what it says.",
-                   "Datryswch y problemau uchod yn gyntaf; os nad oes un, rhedwch `fmse-course serve` i weld beth "
-                   "mae'n ei ddweud."),
-    "check_failed": ("The check of {what} could not finish: {detail}",
-                     "Ni allai'r gwiriad o {what} orffen: {detail}"),
-    "check_failed_fix": ("Run scripts/start again to repair the installation, then run this check again.",
-                         "Rhedwch scripts/start eto i drwsio'r gosodiad, yna rhedwch y gwiriad hwn eto."),
-    "all_well": ("Everything is ready for the workshop.", "Mae popeth yn barod ar gyfer y gweithdy."),
-    "problems": ("Problems to fix before the workshop: {n}.", "Problemau i'w datrys cyn y gweithdy: {n}."),
+# Every sentence the check says, in English; the Welsh is in the gettext catalogue (context "check").
+# {names} are filled in with str.format.
+SAY: dict[str, str] = {
+    "title": marked("check", "Checking the course before a workshop (fmse-course check)"),
+    "ok": marked("check", "ok"),
+    "problem": marked("check", "PROBLEM"),
+    "what_to_do": marked("check", "What to do:"),
+    "python_ok": marked("check", "Python {version}"),
+    "python_old": marked("check", "Python {version} is too old: the course needs {needed} or newer."),
+    "python_fix": marked("check", "Install Python {needed} or newer, then run scripts/start again."),
+    "packages_ok": marked("check", "Python packages: {n} installed, each at a version the course supports"),
+    "package_missing": marked("check", "The Python package {name} is missing."),
+    "package_version": marked("check", "The Python package {name} is version {found}; the course needs {wanted}."),
+    "package_broken": marked("check", "The Python package {name} is installed but cannot be loaded: {detail}"),
+    "package_fix": marked("check", "In the course folder run: .venv/bin/pip install -e .   (or run scripts/start)"),
+    "voila_ok": marked("check", "Voilà {version} (0.5.6 or newer: the flaw CVE-2024-30265 is fixed)"),
+    "voila_old": marked("check", "Voilà {version} is too old: releases before 0.5.6 let a visitor read files on "
+                                 "this computer (CVE-2024-30265)."),
+    "template_ok": marked("check", "The course's page template"),
+    "template_missing": marked("check", "The course's page template is incomplete: {path} is missing."),
+    "restore_fix": marked("check", "Restore the file from the course's repository (git checkout -- {path}), or "
+                                   "download the course again."),
+    "package_fix_wheel": marked("check", "Install the course again with the versions it was tested with: pip "
+                                         "install -c constraints.txt --force-reinstall "
+                                         "fmse_course-<version>-py3-none-any.whl"),
+    "restore_fix_wheel": marked("check", "The installed course is incomplete ({path}): install it again with pip "
+                                         "install --force-reinstall --no-deps "
+                                         "fmse_course-<version>-py3-none-any.whl"),
+    "catalogue_ok": marked("check", "The Welsh interface catalogue is complete"),
+    "catalogue_broken": marked("check", "The Welsh interface catalogue {path} cannot be used: {detail}"),
+    "catalogue_incomplete": marked("check", "The Welsh interface catalogue {path} is incomplete ({n} problems), "
+                                            "e.g. {detail}"),
+    "catalogue_fix": marked("check", "Add the missing Welsh to {path} (`fmse-course i18n check` lists every gap)."),
+    "content_ok": marked("check", "Course content: {exercises} exercises, {services} services, {pages} pages, "
+                                  "{terms} glossary terms, the course text, the letter, the checklist and the "
+                                  "phrase lists"),
+    "content_broken": marked("check", "A course content file has a mistake: {detail}"),
+    "content_fix": marked("check", "Correct the file named above (the message names the item and the field), then "
+                                   "run `fmse-course content check` again."),
+    "cases_ok": marked("check", "Case data: {rows} synthetic cases ({path})"),
+    "cases_broken": marked("check", "The case data cannot be used: {detail}"),
+    "cases_fix": marked("check", "Restore data/cases/sample.csv from the course's repository (git checkout -- "
+                                 "data/cases/sample.csv), or make a new file with `fmse-course cases generate`."),
+    "cases_fix_wheel": marked("check", "Install the course again (pip install --force-reinstall --no-deps "
+                                       "fmse_course-<version>-py3-none-any.whl), or make a new file with "
+                                       "`fmse-course cases generate`."),
+    "records_ok": marked("check", "Learner records: {path} can be read and written"),
+    "records_broken": marked("check", "The learner records cannot be used: {detail}"),
+    "records_fix": marked("check", "Set FMSE_DATA_DIR to a folder you can write to, or ask whoever looks after this "
+                                   "computer."),
+    "port_ok": marked("check", "Port {port} on 127.0.0.1 is free for the course"),
+    "port_busy": marked("check", "Port {port} on 127.0.0.1 is already in use (perhaps the course is already "
+                                 "running)."),
+    "port_fix": marked("check", "Stop the other program, or start the course on another port: fmse-course serve "
+                                "--port {other}"),
+    "render_ok": marked("check", "Every page opens without an error: {n} pages in {seconds} s"),
+    "render_skipped": marked("check", "Pages not opened (--no-render)"),
+    "render_error": marked("check", "The page {path} shows an error when it opens."),
+    "render_status": marked("check", "The page {path} did not open: the server answered {status}."),
+    "render_slow": marked("check", "The page {path} did not open within {seconds} seconds."),
+    "render_fix": marked("check", "Open notebooks/{path} in JupyterLab (fmse-course lab) and run all its cells to "
+                                  "see the error; a problem reported above may be the cause."),
+    "server_broken": marked("check", "The course server did not start: {detail}"),
+    "server_fix": marked("check", "Fix the problems above first; if none is shown, run `fmse-course serve` to see "
+                                  "what it says."),
+    "check_failed": marked("check", "The check of {what} could not finish: {detail}"),
+    "check_failed_fix": marked("check", "Run scripts/start again to repair the installation, then run this check "
+                                        "again."),
+    "all_well": marked("check", "Everything is ready for the workshop."),
+    "problems": marked("check", "Problems to fix before the workshop: {n}."),
 }
 
 
@@ -168,8 +131,8 @@ class Say:
     def __call__(self, key: str, **values) -> str:
         if f"{key}_wheel" in SAY and installed():  # no repository to restore from: install the wheel again
             key = f"{key}_wheel"
-        english, welsh = SAY[key]
-        return (welsh if self.lang == "cy" else english).format(**values)
+        english = SAY[key]
+        return (welsh("check", english) if self.lang == "cy" else english).format(**values)
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -398,7 +361,7 @@ class _Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(self.port), "--no-browser",
-             "--cull-idle", "60"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+             "--cull-idle", "60", "--warm", "0"], stdout=self._log, stderr=subprocess.STDOUT, env=env)
 
     def wait(self) -> str | None:
         """None once the server answers; else what went wrong, in the server's words."""

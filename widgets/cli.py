@@ -33,6 +33,19 @@ def _port(text: str) -> int:
     return port
 
 
+def _warm(text: str) -> int:
+    tr = parsing_translator()
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr.gettext("{text!r} is not a number of pages (try 8, or 0 for none)").format(
+            text=text)) from None
+    if not 0 <= count <= 64:
+        raise argparse.ArgumentTypeError(tr.gettext("{count} is outside 0-64 (try 8; each one is about 57 MiB)").format(
+            count=count))
+    return count
+
+
 def _need_free_port(port: int, tr) -> None:
     from .processes import port_free
 
@@ -62,7 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               + tr.gettext("Press Ctrl+C to stop it."), flush=True)
     quiet_untrusted_notebooks(CourseVoila)
     serve(args.port, start_path=start, open_browser=not args.no_browser,
-          cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)))
+          cull_idle=args.cull_idle, cull_interval=max(1, min(60, args.cull_idle // 2)), warm=args.warm)
     return 0
 
 
@@ -95,9 +108,16 @@ def cmd_content(args: argparse.Namespace) -> int:
         added = translation.stamp()
         print(f"Recorded the English source of {added} Welsh string(s).")
         return 0
+    if args.action in ("export", "import"):
+        from .content.review import command
+
+        return command(args)
     entries = translation.all_entries()
     stale = [e for e in entries if e.stale]
     draft = [e for e in entries if e.status == "draft"]
+    counts = {status: sum(e.status == status for e in entries) for status in ("official", "reviewed", "draft")}
+    print(f"Welsh strings the course shows: {len(entries)} (official {counts['official']}, reviewed "
+          f"{counts['reviewed']}, draft {counts['draft']})")
     for title, group in (("Stale Welsh (the English changed since it was written)", stale),
                          ("Draft Welsh (awaiting review by a Welsh speaker)", draft)):
         print(f"{title}: {len(group)}")
@@ -186,6 +206,9 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
     serve.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
                        help=tr.gettext("close a page's Python process after this many idle seconds once its tab "
                                        "has closed (default 600)"))
+    serve.add_argument("--warm", type=_warm, default=None, metavar="N",
+                       help=tr.gettext("keep up to N pages' Python processes started in advance, for the pages a "
+                                       "learner is most likely to open next (default 8, about 0.45 GB; 0 for none)"))
     serve.set_defaults(func=cmd_serve)
 
     lab = sub.add_parser("lab", help=tr.gettext("open the course notebooks in JupyterLab, to study them or see the "
@@ -205,10 +228,18 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
                                                     "course text. status: list Welsh text still draft, and Welsh "
                                                     "that is stale because its English changed. stamp: record "
                                                     "which English new Welsh text was written from (run after "
-                                                    "adding text)."))
-    content.add_argument("action", choices=("check", "status", "stamp"))
+                                                    "adding text).") + " " + tr.gettext(
+                                 "export --out FILE: every Welsh string as a .po file for a reviewer (Poedit, "
+                                 "Weblate, Virtaal). import FILE --reviewer NAME: take the reviewed file back."))
+    content.add_argument("action", choices=("check", "status", "stamp", "export", "import"))
+    content.add_argument("file", nargs="?", help=tr.gettext("with import: the reviewed .po file"))
     content.add_argument("--strict", action="store_true",
                          help=tr.gettext("with status: fail if any Welsh is stale"))
+    content.add_argument("--lang", choices=("cy",), default="cy",
+                         help=tr.gettext("with export: the language to review (cy)"))
+    content.add_argument("--out", help=tr.gettext("with export: the .po file to write for the reviewer"))
+    content.add_argument("--reviewer",
+                         help=tr.gettext("with import: the reviewer's name, recorded with each reviewed string"))
     content.set_defaults(func=cmd_content)
 
     setting = sub.add_parser(

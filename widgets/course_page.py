@@ -61,12 +61,22 @@ class CoursePage:
         return CertificateView(self.lang, self.learner_id, recorder=self.recorder)
 
 
+_visitor_known = False
+
+
 def wait_for_visitor() -> None:
     """In a warm (preheated) Voilà kernel, wait here until someone opens the page: only then is its address, and
-    so who is learning, known. Everywhere else this returns at once (see voila_request.py)."""
+    so who is learning, known. Everywhere else this returns at once (see voila_request.py).
+
+    Called before anything reads who is learning (`start_page()`, `records.start_records()`, the landing page);
+    the request arrives once, so only the first call in a kernel waits."""
+    global _visitor_known
+    if _visitor_known:
+        return
     from .voila_request import wait_for_request
 
     wait_for_request()
+    _visitor_known = True
 
 
 def start_page(page: str, lang: str) -> CoursePage:

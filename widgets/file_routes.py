@@ -5,7 +5,7 @@ Stock Voilà 0.5 answers `/voila/templates/<anything not template/static/file>` 
 ValueError while it splits the path, and a traceback in the log), and the themes and labextensions routes,
 which are jupyter_server handlers, fail to render their error page without the settings of a full Jupyter
 server ("Uncaught exception in write_error"). Here a path that cannot name a file is simply not found (404),
-and every error on these routes is the course's one-line bilingual refusal (`server.REFUSALS`), as
+and every error on these routes is the course's one-line bilingual refusal (`server.refusal`), as
 `server.refuse()` gives the Jupyter routes.
 """
 from __future__ import annotations
@@ -28,11 +28,11 @@ class _CleanFileErrors(_StaticFiles):
     """Mixed in before a `tornado.web.StaticFileHandler` subclass: errors as the one-line refusal."""
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        from .server import REFUSALS
+        from .server import refusal
 
         self.clear_header("Content-Disposition")
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
-        self.finish(REFUSALS.get(status_code, REFUSALS[403]) + "\n")
+        self.finish(refusal(status_code) + "\n")
 
 
 class _TemplatePaths(_CleanFileErrors):

@@ -11,7 +11,9 @@ from .paths import PACKAGE, locale_dir
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-KEYWORDS = {"gettext": None, "_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+KEYWORDS = {"gettext": None, "_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+            # widgets/bilingual.py: both languages at once, and messages marked where defined, translated later
+            "both": ((1, "c"), 2), "joined": ((1, "c"), 2), "welsh": ((1, "c"), 2), "marked": ((1, "c"), 2)}
 WELSH_PLURALS = 6
 
 
@@ -45,8 +47,12 @@ def render_pot(catalog) -> bytes:
 
 
 def write_pot() -> Path:
+    """Rewrite fmse.pot, and the page template's wording generated from the catalogue (widgets/page_text.py)."""
+    from . import page_text
+
     path = pot_path()
     path.write_bytes(render_pot(extract()))
+    page_text.write()
     return path
 
 
@@ -65,6 +71,10 @@ def check_welsh(po: Path | None = None) -> list[str]:
     have = {(m.context, m.id): m for m in welsh if m.id}
     problems = [f"{po.name}: no Welsh for {mid!r}" for mid in sorted(wanted - set(have), key=str)]
     problems += [f"{po.name}: {mid!r} is no longer used in the code" for mid in sorted(set(have) - wanted, key=str)]
+    from . import page_text
+
+    if po == catalogue_path("cy") and page_text.stale():
+        problems.append(f"{page_text.generated_path().name} does not match {po.name}: run `fmse-course i18n extract`")
     if welsh.num_plurals != WELSH_PLURALS:
         problems.append(f"{po.name}: Plural-Forms must give Welsh its {WELSH_PLURALS} forms, has {welsh.num_plurals}")
     for key, message in have.items():

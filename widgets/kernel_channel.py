@@ -37,6 +37,8 @@ from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from tornado.websocket import WebSocketClosedError
 
+from .bilingual import joined
+
 V1 = "v1.kernel.websocket.jupyter.org"
 MAX_MESSAGE_BYTES = 1 << 20
 MAX_BROWSER_COMMS = 200
@@ -45,17 +47,15 @@ WRITABLE_CHANNELS = frozenset({"shell", "control", "stdin"})
 LOG_EVERY = 60.0  # seconds between two log lines of the same kind
 
 # Sent to the browser; Welsh first, as in the server's other refusals (`server.REFUSALS`).
-TOO_LARGE = ("Gwrthodwyd: mae'r neges hon o'r porwr yn rhy fawr (1 MiB ar y mwyaf), felly ni chafodd ei "
-             "hanfon. / Refused: this message from the browser is too large (at most 1 MiB), so it was not sent.")
-TOO_MANY_WIDGETS = ("Gwrthodwyd: crëwyd gormod o declynnau o'r porwr ar y dudalen hon (200 ar y mwyaf). "
-                    "Ail-lwythwch y dudalen. / Refused: too many widgets were created from the browser on this "
-                    "page (at most 200). Reload the page.")
-# the course's own message for a page that fails (course.js `page_error`)
-PAGE_ERROR = ("Aeth rhywbeth o'i le ar y dudalen hon. Rhowch wybod i hyfforddwr y cwrs neu'ch cymorth TG; gall "
-              "gorchymyn `fmse-course check` y cwrs helpu i ddod o hyd i'r achos. / Something went wrong on this "
-              "page. Please tell the course trainer or your IT support; the course's `fmse-course check` command "
-              "can help find the cause.")
-MALFORMED_CLOSE = "Gwrthodwyd / Refused: malformed message"  # a websocket close reason: at most 123 bytes
+TOO_LARGE = joined("server refusal", "Refused: this message from the browser is too large (at most 1 MiB), so it "
+                                      "was not sent.")
+TOO_MANY_WIDGETS = joined("server refusal", "Refused: too many widgets were created from the browser on this page "
+                                            "(at most 200). Reload the page.")
+# the course's own message for a page that fails (the page template's `page_error`, widgets/page_text.py)
+PAGE_ERROR = joined("page template", "Something went wrong on this page. Please tell the course trainer or your IT "
+                                     "support; the course's `fmse-course check` command can help find the cause.")
+# A websocket close reason: at most 123 bytes, so the refusal word alone is translated.
+MALFORMED_CLOSE = joined("server refusal", "Refused") + ": malformed message"
 
 
 class Refused(ValueError):

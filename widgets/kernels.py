@@ -33,6 +33,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .bilingual import joined
 from .session import browser_session
 
 MAX_PER_SESSION = 8
@@ -46,8 +47,8 @@ CLOSED_CODE = 4001      # websocket close code when the server closes a page's k
 # Why a kernel was closed (kernel-notice.js chooses its wording by these).
 IDLE, LIMIT, REOPENED, LEFT, SHUTDOWN = "idle", "limit", "reopened", "left", "shutdown"
 
-CROSS_SITE = ("Gwrthodwyd: gofynnodd gwefan arall am y dudalen hon. Agorwch hi o'r cwrs ei hun.\n"
-              "Refused: another website asked for this page. Open it from the course itself.\n")
+CROSS_SITE = joined("server refusal", "Refused: another website asked for this page. Open it from the course "
+                                       "itself.", sep="\n") + "\n"
 
 
 @dataclass
@@ -132,6 +133,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
     max_per_session = MAX_PER_SESSION
     max_per_address: int | None = None          # set under `workshop` (MAX_PER_ADDRESS)
     own_addresses: frozenset[str] = frozenset()  # ... not counting this computer's own addresses
+    warming = None                              # widgets/warm.py's Warming under `serve --warm N` (N > 0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -142,7 +144,14 @@ class CourseKernelManager(AsyncMappingKernelManager):
     # ---- ownership ------------------------------------------------------------------------------------------
 
     def claim(self, kernel_id: str, session: str, page: str, address: str = "") -> None:
+        """`kernel_id` now belongs to `session` (a warm kernel only from here on: it waited for its page unowned)."""
         self.owners.claim(kernel_id, session, page, address)
+        if self.warming is not None:
+            from .warm import notebook_of
+
+            notebook = notebook_of(page)
+            if notebook:
+                self.warming.opened(notebook)  # the pages likely next get warm kernels (widgets/warm.py)
         for other, reason in self.owners.to_close_for(kernel_id, self.max_per_session, self.max_per_address,
                                                       self.own_addresses):
             self.log.info("Closing a kernel of the same browser session (%s).", reason)

@@ -67,6 +67,10 @@ def landing(environ=None) -> w.VBox:
     from .records import start_records
     from .records.identity import in_voila
 
+    if environ is None:
+        from .course_page import wait_for_visitor
+
+        wait_for_visitor()  # a warm landing page waits here for its visitor (widgets/warm.py)
     environ = os.environ if environ is None else environ
     identity, _recorder = start_records(environ)
     parts = [LanguagePart(lang, identity, remember=not in_voila(environ)) for lang in WELSH_FIRST]

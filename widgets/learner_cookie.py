@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import tornado.web
 
+from .bilingual import joined
 from .session import cookie, load_secret, set_cookie, sign, verify
 
 LEARNER_COOKIE = "fmse_learner"
@@ -33,8 +34,8 @@ SETTING = "fmse_learner_cookie"
 ROUTE = "fmse/learner"
 FORGET_ROUTE = "fmse/learner/forget"
 
-REFUSED = ("Gwrthodwyd: nid yw'r ddolen hon yn ddilys (neu mae hi wedi dod i ben). Agorwch y cwrs eto.\n"
-           "Refused: this link is not valid (or has expired). Open the course again.\n")
+REFUSED = joined("server refusal", "Refused: this link is not valid (or has expired). Open the course again.",
+                 sep="\n") + "\n"
 
 
 def _valid_id(value: str | None) -> bool:

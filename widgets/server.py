@@ -10,6 +10,8 @@ Differences from stock `voila notebooks/`:
   it goes; a session has at most 8 (widgets/kernels.py). Idle kernels nobody is connected to are culled.
 - the learner is remembered by the browser in a signed cookie, and a page opened without `?learner=` is sent to
   the same address with it (widgets/learner_cookie.py); not under `workshop`.
+- the pages a learner is most likely to open next have a warm kernel waiting, at most `--warm N` of them
+  (widgets/warm.py).
 
 Every route is one of Voilà's handler classes replaced by the course's own (`REPLACED`, by class), then wrapped
 (`CourseVoila.wrap`): the host check first, and in a workshop the room's gate (widgets/workshop/gate.py).
@@ -31,6 +33,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .bilingual import joined, marked
 from .file_routes import clean_file_errors
 from .kernels import (CourseKernelManager, KernelStatusHandler, OwnedKernelHandler, OwnedKernelWebsocketHandler,
                       OwnedPageHandler, OwnedShutdownHandler)
@@ -57,8 +60,13 @@ def request_host(handler: tornado.web.RequestHandler) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-REFUSALS = {403: "Gwrthodwyd: nid yw hyn ar gael yma. / Refused: this is not available here.",
-            404: "Heb ei ganfod. / Not found."}
+REFUSALS = {403: marked("server refusal", "Refused: this is not available here."),
+            404: marked("server refusal", "Not found.")}
+
+
+def refusal(status: int) -> str:
+    """The one-line bilingual answer (Welsh first) for a refused request with `status`."""
+    return joined("server refusal", REFUSALS.get(status, REFUSALS[403]))
 
 
 def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
@@ -77,7 +85,7 @@ def refuse(handler: tornado.web.RequestHandler, status: int) -> None:
         raise tornado.web.HTTPError(status)
     handler.set_status(status)
     handler.set_header("Content-Type", "text/plain; charset=UTF-8")
-    handler.finish(REFUSALS.get(status, REFUSALS[403]) + "\n")
+    handler.finish(refusal(status) + "\n")
 
 
 def host_checked(cls: type, allowed: frozenset[str]) -> type:
@@ -142,6 +150,7 @@ class CourseVoila(Voila):
 
     start_path = LANDING  # what the browser opens; set from --lang
     learner_cookie = True  # widgets/learner_cookie.py; not under `workshop`
+    warm = 0  # warm kernels kept for the likely next pages (widgets/warm.py); `serve` sets it from --warm
 
     def allowed_hosts(self) -> frozenset[str]:
         """Host names requests may be sent to: this computer's own names only."""
@@ -154,7 +163,24 @@ class CourseVoila(Voila):
         settings = super().init_settings()
         settings["cookie_secret"] = self.cookie_secret
         settings[LEARNER_COOKIE_SETTING] = self.learner_cookie  # the learner remembered by the browser (issue 14)
+        if self.warm > 0 and isinstance(self.kernel_manager, CourseKernelManager) \
+                and hasattr(self.kernel_manager, "fill_if_needed"):
+            from .warm import WarmPlan, Warming
+
+            self.kernel_manager.warming = Warming(self.kernel_manager, WarmPlan(self.warm),
+                                                  self.kernel_manager.fill_delay)
         return settings
+
+    def stop(self):
+        """Stop the warm kernels still waiting for a page outright, then the rest as Voilà does (a waiting kernel
+        asked politely ends its cell after its sockets have closed: a traceback in the terminal for each)."""
+        if getattr(self.kernel_manager, "_pools", None):
+            from jupyter_core.utils import run_sync
+
+            from .warm import drop_all_waiting
+
+            run_sync(drop_all_waiting)(self.kernel_manager)
+        super().stop()
 
     def course_handlers(self) -> list:
         """Every route of the course server with its unwrapped handler class."""
@@ -207,8 +233,12 @@ def use_course_template() -> None:
 
 
 def serve(port: int, *, start_path: str = LANDING, open_browser: bool = True,
-          cull_idle: int = 600, cull_interval: int = 60) -> None:
+          cull_idle: int = 600, cull_interval: int = 60, warm: int | None = None) -> None:
+    from .warm import DEFAULT_WARM, pool_config
+
     use_course_template()
     CourseVoila.start_path = start_path
+    CourseVoila.warm = DEFAULT_WARM if warm is None else max(0, warm)
     CourseVoila.launch_instance(argv=voila_argv(port, cull_idle=cull_idle, cull_interval=cull_interval,
-                                                open_browser=open_browser))
+                                                open_browser=open_browser),
+                                config=pool_config(CourseVoila.warm))

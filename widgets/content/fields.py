@@ -15,7 +15,8 @@ from .text import CY_STATUSES, LANGS, Text
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HASH_PATTERN = re.compile(r"^[0-9a-f]{12}$")
-TEXT_KEYS = {"en", "cy", "cy_status", "cy_en_hash"}
+TEXT_KEYS = {"en", "cy", "cy_status", "cy_en_hash",
+             "cy_reviewer", "cy_reviewed"}  # who reviewed the Welsh and when (`fmse-course content import`)
 
 
 class Fields:
@@ -127,4 +128,7 @@ def parse_text(value: Any, *, file: Path | str, item: str | None, field: str, ki
     source_hash = value.get("cy_en_hash", "")
     if source_hash and not (isinstance(source_hash, str) and HASH_PATTERN.match(source_hash)):
         raise error("cy_en_hash must be 12 hex digits in quotes (run `fmse-course content stamp`)")
+    for name in ("cy_reviewer", "cy_reviewed"):
+        if name in value and not (isinstance(value[name], str) and value[name].strip()):
+            raise error(f"{name} must be a non-empty string in quotes (written by `fmse-course content import`)")
     return Text(en=value["en"], cy=value["cy"], cy_status=status, cy_en_hash=source_hash)

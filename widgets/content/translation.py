@@ -6,6 +6,7 @@ Welsh notebook cell's metadata). When the English changes the hashes differ and 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,10 +71,15 @@ def notebook_entries(root: Path | None = None) -> Iterator[Entry]:
         en_cells = _cells(en_path) if en_path else {}
         for cell_id, cell in _cells(cy_path).items():
             meta = cell.get("metadata", {}).get("fmse", {})
+            english = _source(en_cells[cell_id]) if cell_id in en_cells else ""
+            where = f"{cy_path.relative_to(root.parent)}: cell {cell_id}"
+            if meta.get("source") == "alert" and "cy_status" not in meta:
+                # The alert's official Welsh, paired with the alert's English: fixed by the alert, never stale.
+                yield Entry(where=where, status="official", stale=False, english=english)
+                continue
             if "cy_status" not in meta:
                 continue
-            english = _source(en_cells[cell_id]) if cell_id in en_cells else ""
-            yield Entry(where=f"{cy_path.relative_to(root.parent)}: cell {cell_id}", status=meta["cy_status"],
+            yield Entry(where=where, status=meta["cy_status"],
                         stale=not english or meta.get("en_hash") != english_hash(english), english=english)
 
 
@@ -103,10 +109,65 @@ def catalogue_entries(po: Path | None = None) -> Iterator[Entry]:
         yield Entry(where=f"{po.name}: {english!r}", status=status, stale=False, english=english)
 
 
+# Welsh documents beside their English (Markdown): status and English hash in a first-line comment.
+DOCUMENTS = (("cases/README.cy.md", "cases/README.md"),)
+DOC_MARK = re.compile(r"\A<!-- fmse: (?P<fields>[^>]*?) -->\n")
+
+
+def document_meta(text: str) -> dict[str, str]:
+    """The fields of a Welsh document's first-line comment, e.g. {"cy_status": "draft", "cy_en_hash": "..."}."""
+    match = DOC_MARK.match(text)
+    if not match:
+        return {}
+    pairs = (part.split("=", 1) for part in match.group("fields").split(";") if "=" in part)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def document_body(text: str) -> str:
+    """A Welsh document without its tracking comment."""
+    return DOC_MARK.sub("", text, count=1)
+
+
+def with_document_meta(text: str, meta: dict[str, str]) -> str:
+    fields = "; ".join(f"{key}={value}" for key, value in meta.items())
+    return f"<!-- fmse: {fields} -->\n" + document_body(text)
+
+
+def document_entries(root: Path | None = None) -> Iterator[Entry]:
+    root = root or data_dir()
+    for cy_name, en_name in DOCUMENTS:
+        cy_path, en_path = root / cy_name, root / en_name
+        if not cy_path.is_file():
+            continue
+        meta = document_meta(cy_path.read_text(encoding="utf-8"))
+        english = en_path.read_text(encoding="utf-8") if en_path.is_file() else ""
+        yield Entry(where=f"{cy_path.relative_to(root.parent)}", status=meta.get("cy_status", "draft"),
+                    stale=meta.get("cy_en_hash") != english_hash(english), english=english)
+
+
+def stamp_documents(root: Path | None = None) -> int:
+    """Add the tracking comment (draft, English hash) to a Welsh document that has none or no hash."""
+    root = root or data_dir()
+    added = 0
+    for cy_name, en_name in DOCUMENTS:
+        cy_path, en_path = root / cy_name, root / en_name
+        if not cy_path.is_file() or not en_path.is_file():
+            continue
+        text = cy_path.read_text(encoding="utf-8")
+        meta = document_meta(text)
+        if "cy_en_hash" in meta:
+            continue
+        meta = {"cy_status": meta.get("cy_status", "draft"),
+                "cy_en_hash": english_hash(en_path.read_text(encoding="utf-8")), **meta}
+        cy_path.write_text(with_document_meta(text, meta), encoding="utf-8")
+        added += 1
+    return added
+
+
 def all_entries(course_root: Path | None = None) -> list[Entry]:
     data = course_root / "data" if course_root else None
     notebooks = course_root / "notebooks" if course_root else None
-    return [*yaml_entries(data), *notebook_entries(notebooks), *catalogue_entries()]
+    return [*yaml_entries(data), *document_entries(data), *notebook_entries(notebooks), *catalogue_entries()]
 
 
 # --- stamping: record the English hash where it is missing (new text), keeping files' layout and comments ---
@@ -185,4 +246,4 @@ def stamp_notebooks(root: Path | None = None) -> int:
 def stamp(course_root: Path | None = None) -> int:
     data = course_root / "data" if course_root else None
     notebooks = course_root / "notebooks" if course_root else None
-    return sum(stamp_yaml(p) for p in yaml_files(data)) + stamp_notebooks(notebooks)
+    return sum(stamp_yaml(p) for p in yaml_files(data)) + stamp_notebooks(notebooks) + stamp_documents(data)

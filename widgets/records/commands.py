@@ -277,14 +277,29 @@ def cmd_import(args) -> int:
 
 
 def cmd_key(args) -> int:
-    from .signing import key_id, own_public_key, shown, signing_key_path
+    """On a laptop: this data folder's key. On a shared store: the deployment's key held in the store (which signs
+    every certificate made on any of the deployment's course servers) first, then this data folder's own key
+    (which still signs the exports made here), each named as what it is."""
+    from .signing import key_id, own_public_key, public_bytes, shown, signing_key_path, store_private_key
 
     tr = _tr(args)
     with _store() as store:
         keys = store.trusted_keys()
+        shared = getattr(store, "deployment_key", None) is not None
+        deployment = public_bytes(store_private_key(store)).hex() if shared else None
+        location = store.location
+    if deployment is not None:
+        print(tr.gettext("This deployment's public key (id {id}), held in the shared records store {where}, not "
+                         "in this data folder:").format(id=key_id(deployment), where=location)
+              + f"\n  {shown(deployment)}\n"
+              + tr.gettext("Every course server of this deployment signs certificates with it and verifies them "
+                           "under it. Whoever can read the database can read its private key: keep the database "
+                           "URL private."))
     own = own_public_key(create=True)
     assert own is not None
-    print(tr.gettext("This computer's public key (id {id}):").format(id=key_id(own)) + f"\n  {shown(own)}\n"
+    print((tr.gettext("This data folder's public key, which signs the exports made here (id {id}):")
+           if deployment is not None else
+           tr.gettext("This computer's public key (id {id}):")).format(id=key_id(own)) + f"\n  {shown(own)}\n"
           + tr.gettext("Give it to whoever imports your records; they compare it with what `fmse-course records "
                        "import` shows and run `fmse-course records trust-key`. The private key is {path}: never "
                        "share it.").format(path=signing_key_path()))
@@ -528,14 +543,16 @@ def _setting(args) -> tuple[str, str, str]:
     The id is saved in the setting file, so the next run (and the pages) know it."""
     from ..setting import SETTING_ID, read_values, save_values
 
+    tr = _tr(args)
     values = read_values()
     setting_id = args.setting or values.get("setting_id")
     while not setting_id:
         if not sys.stdin.isatty():
-            raise RecordsError("invalid", detail="these records have no setting yet: give it with --setting ID "
-                                                 "(e.g. --setting ysgol-y-bryn)")
-        answer = input("Which setting do these records belong to? An id of lowercase letters, digits and "
-                       "hyphens, e.g. ysgol-y-bryn: ").strip()
+            raise RecordsError("invalid", detail=tr.gettext("these records have no setting yet: give it with "
+                                                            "--setting ID (e.g. --setting ysgol-y-bryn)"),
+                               lang=_lang(args))
+        answer = input(tr.gettext("Which setting do these records belong to? An id of lowercase letters, digits "
+                                  "and hyphens, e.g. ysgol-y-bryn: ")).strip()
         setting_id = answer if SETTING_ID.match(answer) else None
     from .store import check_setting_id
 

@@ -237,6 +237,11 @@ def start_records(environ: Mapping[str, str] | None = None, *,
     knows still gets a StoreRecorder, whose answers (and the page's progress) show the problem in the page while it
     lasts; a page opened without a learner keeps answers for this page only, as it always does.
     """
+    if environ is None:
+        # A warm kernel learns who its visitor is from the page's request: nothing is read or recorded before.
+        from ..course_page import wait_for_visitor
+
+        wait_for_visitor()
     environ = os.environ if environ is None else environ
     recorder: StoreRecorder | PageRecorder = PageRecorder()
     found = None

@@ -29,6 +29,7 @@ import tornado.web
 from jupyter_server.utils import url_path_join
 from tornado import template
 
+from ..bilingual import both, marked
 from ..course import PageInfo, pages
 from ..languages import LANGS
 from ..paths import workshop_templates_dir
@@ -46,6 +47,31 @@ MAX_JOINS = 5              # successful joins from one address (not this laptop'
 JOIN_WINDOW = 60.0         # ... within this many seconds
 PARTICIPANT_KINDS = ("module", "reference")
 TEMPLATES = template.Loader(str(workshop_templates_dir()))
+
+# The join page's wording: English here, Welsh in the gettext catalogue (context CONTEXT), both shown at once.
+CONTEXT = "workshop join page"
+JOIN_TITLE = marked("workshop join page", "Join the workshop")
+TRAINER_TITLE = marked("workshop join page", "The trainer's page")
+NEEDS_TOKEN = marked("workshop join page", "This address needs the trainer's token. Use the address shown when the "
+                                           "workshop started.")
+JOIN_WORDING = {
+    "intro": marked("workshop join page", "Type the code on the trainer's screen."),
+    "code": marked("workshop join page", "Join code"),
+    "nickname": marked("workshop join page", "Nickname (optional)"),
+    "nickname_hint": marked("workshop join page", "Only the trainer sees it, in the list of who has joined. You do not "
+                                                  "need to use your real name."),
+    "language": marked("workshop join page", "Course language"),
+    "join": marked("workshop join page", "Join"),
+    "privacy": marked("workshop join page", "Your answers are kept on the trainer's laptop under the workshop code, "
+                                            "apart from staff training records. The screen shows only how many gave "
+                                            "each answer, never names."),
+}
+
+
+def page_wording() -> dict[str, tuple[str, str]]:
+    """The join page's fixed text as (Welsh, English) pairs."""
+    return {key: both("workshop join page", english) for key, english in JOIN_WORDING.items()}
+
 
 # What the gate does with each handler class (exactly these classes: a subclass is a new class, unclassified).
 PUBLIC, LOCAL_ONLY, GONE, PAGE, MEMBERS, ROOM_REDIRECT = "public", "local", "gone", "page", "members", "redirect"
@@ -260,19 +286,18 @@ class RoomPage(tornado.web.RequestHandler):
 
     def page(self, status: int = 200, *, problems=(), show_form: bool = True, code: str = "", nickname: str = "",
              lang: str | None = None, code_wrong: bool = False, nickname_wrong: bool = False,
-             title=("Ymuno â'r gweithdy", "Join the workshop")) -> None:
+             title: str = JOIN_TITLE) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(TEMPLATES.load("join.html").generate(
-            base_url=self.room.base_url, title_cy=title[0], title_en=title[1], problems=list(problems),
+            base_url=self.room.base_url, title=both(CONTEXT, title), t=page_wording(), problems=list(problems),
             show_form=show_form, code=code, nickname=nickname, lang=lang or self.room.lang, code_wrong=code_wrong,
             nickname_wrong=nickname_wrong, xsrf_form_html=self.xsrf_form_html))
 
     def write_error(self, status_code: int, **kwargs) -> None:
         # Never a traceback: the same bilingual page, with what happened in plain words.
-        self.page(status_code, show_form=False, problems=[(
-            "Ni ellid agor y dudalen hon. Gofynnwch i'r hyfforddwr am y cyfeiriad ymuno.",
-            "This page could not be opened. Ask the trainer for the join address.")])
+        self.page(status_code, show_form=False, problems=[
+            both("workshop join page", "This page could not be opened. Ask the trainer for the join address.")])
 
 
 class JoinHandler(RoomPage):
@@ -296,46 +321,41 @@ class JoinHandler(RoomPage):
         lang = lang if lang in LANGS else self.room.lang
         shown: dict[str, Any] = {"code": code, "nickname": nickname, "lang": lang}
         if self.room.joins_exhausted(address):
-            self.page(429, **shown, problems=[(
-                "Mae gormod o bobl wedi ymuno o'r ddyfais hon yn ystod y funud ddiwethaf. Arhoswch funud, yna "
-                "rhowch gynnig arall arni.",
+            self.page(429, **shown, problems=[both(
+                "workshop join page",
                 "Too many people have joined from this device in the last minute. Wait a minute, then try again.")])
             return
         if self.room.blocked(address):
-            self.page(429, **shown, code_wrong=True, problems=[(
-                "Mae gormod o godau anghywir wedi dod o'r ddyfais hon. Arhoswch ddeg munud, yna rhowch gynnig "
-                "arall arni.",
+            self.page(429, **shown, code_wrong=True, problems=[both(
+                "workshop join page",
                 "Too many wrong codes have come from this device. Wait ten minutes, then try again.")])
             return
         if not same_secret(code, self.room.code):
             self.room.failed(address)
-            problem = (("Rhowch y cod ymuno sydd ar sgrin yr hyfforddwr.",
-                        "Type the join code that is on the trainer's screen.") if not code else
-                       ("Nid yw'r cod hwnnw'n gywir. Gwiriwch y cod ar sgrin yr hyfforddwr a rhowch gynnig arall "
-                        "arni.", "That code is not right. Check the code on the trainer's screen and try again."))
+            problem = (both("workshop join page", "Type the join code that is on the trainer's screen.") if not code
+                       else both("workshop join page", "That code is not right. Check the code on the trainer's "
+                                                       "screen and try again."))
             self.page(400, **shown, code_wrong=True, problems=[problem])
             return
         try:
             nickname = clean_nickname(nickname)
         except RecordsError:
-            self.page(400, **shown, nickname_wrong=True, problems=[(
-                "Gall llysenw fod hyd at 40 nod, heb doriadau llinell na nodau rheoli. Newidiwch ef, neu ei adael "
-                "yn wag.", "A nickname can have up to 40 characters, with no line breaks or control characters. "
-                           "Change it, or leave it empty.")])
+            self.page(400, **shown, nickname_wrong=True, problems=[both(
+                "workshop join page",
+                "A nickname can have up to 40 characters, with no line breaks or control characters. Change it, or "
+                "leave it empty.")])
             return
         if self.room.full():
-            self.page(403, **shown, problems=[(
-                f"Mae'r gweithdy'n llawn: mae {len(self.room.participants)} o bobl wedi ymuno. Dywedwch wrth yr "
-                "hyfforddwr.",
-                f"The workshop is full: {len(self.room.participants)} people have joined. Tell the trainer.")])
+            self.page(403, **shown, problems=[both(
+                "workshop join page", "The workshop is full: {n} people have joined. Tell the trainer.",
+                n=len(self.room.participants))])
             return
         self.room.joining += 1
         try:
             participant = await asyncio.get_running_loop().run_in_executor(None, self._join, nickname)
         except RecordsError as exc:
-            self.page(503, **shown, problems=[(exc.message("cy"), exc.message("en")), (
-                "Dywedwch wrth yr hyfforddwr. Ni chollwyd dim a gadwyd eisoes.",
-                "Tell the trainer. Nothing saved already has been lost.")])
+            self.page(503, **shown, problems=[(exc.message("cy"), exc.message("en")), both(
+                "workshop join page", "Tell the trainer. Nothing saved already has been lost.")])
             return
         finally:
             self.room.joining -= 1
@@ -369,10 +389,7 @@ class TrainerHandler(RoomPage):
             if (not here and self.room.blocked(address)) or not same_secret(token, self.room.token):
                 if not here:
                     self.room.failed(address)
-                self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
-                    "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan "
-                    "ddechreuodd y gweithdy.",
-                    "This address needs the trainer's token. Use the address shown when the workshop started.")])
+                self.page(403, show_form=False, title=TRAINER_TITLE, problems=[both(CONTEXT, NEEDS_TOKEN)])
                 return
             self.set_signed_cookie(TRAINER_COOKIE, self.room.trainer_cookie_value(), expires_days=COOKIE_DAYS,
                                    httponly=True, samesite="Lax")
@@ -381,10 +398,7 @@ class TrainerHandler(RoomPage):
         if self.room.is_trainer(self):
             self.redirect(self.room.trainer_url(lang))
             return
-        self.page(403, show_form=False, title=("Tudalen yr hyfforddwr", "The trainer's page"), problems=[(
-            "Mae angen tocyn yr hyfforddwr ar y cyfeiriad hwn. Defnyddiwch y cyfeiriad a ddangoswyd pan ddechreuodd "
-            "y gweithdy.", "This address needs the trainer's token. Use the address shown when the workshop "
-                           "started.")])
+        self.page(403, show_form=False, title=TRAINER_TITLE, problems=[both(CONTEXT, NEEDS_TOKEN)])
 
 
 class RedirectToRoom(tornado.web.RequestHandler):

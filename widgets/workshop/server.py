@@ -84,6 +84,7 @@ class WorkshopVoila(CourseVoila):
 
     room: Room | None = None
     learner_cookie = False  # participants get their ids from the gate (widgets/learner_cookie.py)
+    warm = 0  # the workshop keeps its own pools for the room page (pool_config below), not serve's warm pages
 
     def allowed_hosts(self) -> frozenset[str]:
         """This laptop's own names and every address it has on any network (participants use those)."""

@@ -44,45 +44,23 @@
     return;
   }
 
-  var FALLBACK = {
-    cy: {
-      skip: "Neidio i'r cynnwys",
-      cell_error: "Aeth rhywbeth o'i le ar y dudalen hon (adran {n}). Rhowch wybod i hyfforddwr y cwrs neu'ch cymorth TG; gall gorchymyn `fmse-course check` y cwrs helpu i ddod o hyd i'r achos.",
-      page_error: "Aeth rhywbeth o'i le ar y dudalen hon. Rhowch wybod i hyfforddwr y cwrs neu'ch cymorth TG; gall gorchymyn `fmse-course check` y cwrs helpu i ddod o hyd i'r achos.",
-      widget_loading: "Wrthi'n llwytho…",
-      widget_error: "Nid oedd modd dangos y rhan hon o'r dudalen. Ail-lwythwch y dudalen i roi cynnig arall arni."
-    },
-    en: {
-      skip: "Skip to content",
-      cell_error: "Something went wrong on this page (section {n}). Please tell the course trainer or your IT support; the course's `fmse-course check` command can help find the cause.",
-      page_error: "Something went wrong on this page. Please tell the course trainer or your IT support; the course's `fmse-course check` command can help find the cause.",
-      widget_loading: "Loading…",
-      widget_error: "This part of the page could not be shown. Reload the page to try again."
-    }
-  };
-
   // Voilà's English sentences (voila/execute.py, voila/notebook_renderer.py).
   var VOILA_CELL_ERROR = /There was an error when executing cell \[([^\]]*)\]/;
   var VOILA_OTHER_ERRORS = /^\s*(Cell execution timed out|An exception occurred at the server)/;
   var STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]';
 
-  function lang() {
-    var l = (document.documentElement.getAttribute("lang") || "en").toLowerCase();
-    return l.indexOf("cy") === 0 ? "cy" : "en";
-  }
-
+  /* The page's wording, from the one generated source (fmse_strings.html.j2, from the gettext catalogue) that
+     the template writes into script#fmse-i18n. A page without it (none of the course's) gets no messages. */
   function strings() {
-    var own = FALLBACK[lang()];
     var el = document.getElementById("fmse-i18n");
     if (el) {
       try {
-        var t = JSON.parse(el.textContent);
-        return Object.assign({}, own, t);
+        return JSON.parse(el.textContent);
       } catch (e) {
-        /* fall back to the built-in strings */
+        /* no wording: the fixes below that need it do nothing */
       }
     }
-    return own;
+    return {};
   }
 
   var counter = 0;
@@ -132,9 +110,9 @@
       var text = el.textContent || "";
       var m = VOILA_CELL_ERROR.exec(text);
       var message = null;
-      if (m) {
+      if (m && t.cell_error) {
         message = t.cell_error.replace("{n}", m[1]);
-      } else if (VOILA_OTHER_ERRORS.test(text)) {
+      } else if (!m && t.page_error && VOILA_OTHER_ERRORS.test(text)) {
         message = t.page_error;
       }
       if (message === null) {
@@ -348,7 +326,7 @@
       a.id = "fmse-skip-link";
       a.className = "fmse-skip-link";
       a.href = "#rendered_cells";
-      a.textContent = strings().skip;
+      a.textContent = strings().skip || "";
       document.body.insertBefore(a, document.body.firstChild);
     }
     fixSkipLink();
@@ -686,8 +664,9 @@
       return;
     }
     var key = WIDGET_TEXTS[el.textContent];
-    if (key) {
-      el.textContent = strings()[key];
+    var text = key && strings()[key];
+    if (text) {
+      el.textContent = text;
     }
   }
 

@@ -1,0 +1,38 @@
+"""The pages benchmark (benchmarks/pages.py) runs once at its tiny size so that it cannot rot: three real servers
+(`fmse-course serve` with warm pages, stock Voilà, stock Voilà with preheated pools), real Chromium, one load of
+the landing page and of the first Welsh module on each, with the browser cache warm. Its timings are for people
+to read (docs/benchmarks.md); what is asserted is that every load on every server finished, that each figure is a
+time the page itself measured, and that the report states each target's distance."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                    reason="Debian's Chromium is not installed (scripts/test installs it)")
+def test_the_pages_benchmark_runs_on_three_servers(tmp_path):
+    figures = tmp_path / "pages.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--tiny", "--loads", "1",
+                           "--warm", "3", "--json", str(figures)],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr[-3000:]
+    result = json.loads(figures.read_text())
+    assert result["failures"] == []
+    assert set(result["results"]) == {"warm"}
+    for page in ("landing", "module-cy"):
+        for server in ("course", "stock", "preheat"):
+            times = result["results"]["warm"][page][server]
+            assert len(times) == 1 and 0 < times[0] < 60, (page, server, times)
+    assert "target warm landing: course <= 0.5 x stock:" in out, out
+    assert "target warm module-cy: course below preheat:" in out, out
+    assert "failed loads: 0" in out, out
