@@ -1,17 +1,98 @@
-"""A person at the hub over plain HTTP (cookies, the hub's _xsrf fields), for the hub tests: sign up, sign in,
-approve (an administrator), start their server, run code in their own kernel."""
+"""A real `fmse-course hub` and a person at it over plain HTTP (cookies, the hub's _xsrf fields): sign up, sign in,
+approve (an administrator), start their server, run code in their own kernel. Shared by tests/test_hub.py and
+benchmarks/hub.py (which puts tests/ on its path, as benchmarks/records.py does for pg_cluster), so that the
+benchmark drives the hub exactly as the tests do."""
 from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
+import pwd
 import re
+import secrets
+import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
 XSRF = re.compile(r'name="_xsrf"\s+value="([^"]+)"')
+
+
+TEST_CONFIG = """
+c.JupyterHub.log_level = "INFO"
+c.Spawner.start_timeout = 240
+c.Spawner.http_timeout = 240
+"""
+
+
+class Hub:
+    """`fmse-course hub` (as root) on a free port of 127.0.0.1 with its own state folder; stopped by process id,
+    with what it started and the `fmse-u-*<suffix>` accounts it made. `extra_config` is appended to the hub's
+    configuration (the benchmark raises the spawner's limits); `records_url` is `--records-url` (PostgreSQL tests)."""
+
+    def __init__(self, tmp: Path, extra_config: str = "", records_url: str | None = None):
+        from fmse_widgets.processes import free_port
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.state = Path(tempfile.mkdtemp(prefix="fmse-hub-test-"))  # under /tmp: the service must enter it
+        self.state.chmod(0o711)
+        config = tmp / "test_hub_config.py"
+        config.write_text(TEST_CONFIG + extra_config, encoding="utf-8")
+        self.suffix = secrets.token_hex(3)
+        self.admin = f"head{self.suffix}"
+        self.log_path = self.state / "test-hub.log"  # kept after the run (pytest's tmp folders rotate)
+        self._log = self.log_path.open("w")
+        env = {**os.environ, "FMSE_HUB_STATE": str(self.state), "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "fmse_widgets.cli", "hub", "--port", str(self.port), "--no-browser",
+             "--admin", self.admin, "--config", str(config),
+             *(["--records-url", records_url] if records_url else [])],
+            stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log()
+            if "JupyterHub is now running" in self.log():
+                return
+            time.sleep(1)
+        self.stop()
+        raise RuntimeError(f"the hub did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def name(self, role: str) -> str:
+        return f"{role}{self.suffix}"
+
+    def stop(self) -> None:
+        import psutil
+
+        from fmse_widgets.hub import accounts
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        for proc in psutil.process_iter(["pid", "cmdline"]):  # what the hub started and left, by process id
+            if str(self.state) in " ".join(proc.info["cmdline"] or []) or (
+                    f"--port {self.port}" in " ".join(proc.info["cmdline"] or [])):
+                try:
+                    proc.kill()
+                except psutil.Error:
+                    pass
+        self._log.close()
+        for entry in pwd.getpwall():
+            if entry.pw_name.startswith(accounts.PREFIX) and entry.pw_name.endswith(self.suffix):
+                subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

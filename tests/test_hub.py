@@ -20,19 +20,15 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import secrets
 import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from fmse_widgets.hub import accounts
 from fmse_widgets.records.identity import hub_learner_id
-from hub_client import HubPerson, run_in_own_kernel
-from servers import fetch, free_port
+from hub_client import Hub, HubPerson, run_in_own_kernel
+from servers import fetch
 
 def _others_can_enter(path: Path) -> bool:
     return all(folder.stat().st_mode & 0o001 for folder in path.resolve().parents)
@@ -56,67 +52,6 @@ def _hub_preconditions() -> str | None:
 pytestmark = pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))
 
 PASSWORD = "correct-horse-battery-9"
-TEST_CONFIG = """
-c.JupyterHub.log_level = "INFO"
-c.Spawner.start_timeout = 240
-c.Spawner.http_timeout = 240
-"""
-
-
-class Hub:
-    def __init__(self, tmp: Path, records_url: str | None = None, extra_config: str = ""):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.state = Path(tempfile.mkdtemp(prefix="fmse-hub-test-"))  # under /tmp: the service must enter it
-        self.state.chmod(0o711)
-        config = tmp / "test_hub_config.py"
-        config.write_text(TEST_CONFIG + extra_config, encoding="utf-8")
-        self.suffix = secrets.token_hex(3)
-        self.admin = f"head{self.suffix}"
-        self.log_path = self.state / "test-hub.log"  # kept after the run (pytest's tmp folders rotate)
-        self._log = self.log_path.open("w")
-        env = {**os.environ, "FMSE_HUB_STATE": str(self.state), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "fmse_widgets.cli", "hub", "--port", str(self.port), "--no-browser",
-             "--admin", self.admin, "--config", str(config),
-             *(["--records-url", records_url] if records_url else [])], stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log()
-            if "JupyterHub is now running" in self.log():
-                return
-            time.sleep(1)
-        self.stop()
-        raise RuntimeError(f"the hub did not start:\n{self.log()}")
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def name(self, role: str) -> str:
-        return f"{role}{self.suffix}"
-
-    def stop(self) -> None:
-        import psutil
-
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        for proc in psutil.process_iter(["pid", "cmdline"]):  # what the hub started and left, by process id
-            if str(self.state) in " ".join(proc.info["cmdline"] or []) or (
-                    f"--port {self.port}" in " ".join(proc.info["cmdline"] or [])):
-                try:
-                    proc.kill()
-                except psutil.Error:
-                    pass
-        self._log.close()
-        for entry in pwd.getpwall():
-            if entry.pw_name.startswith(accounts.PREFIX) and entry.pw_name.endswith(self.suffix):
-                subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
