@@ -110,6 +110,11 @@ def join_settings(hub: Hub, admin: HubPerson, names: list[str], per_setting: int
     """Staff belong to a setting (the records service refuses staff without one): hub groups
     fmse-setting-bench<k><suffix> of `per_setting` learners each, made through the hub's API as an administrator."""
     token = admin.api_token()
+    # A hub user exists once they first sign in; the benchmark times that sign-in, so it makes them now.
+    status, _, body = admin.request("/hub/api/users", method="POST", body=json.dumps({"usernames": names}).encode(),
+                                    headers={"Authorization": f"token {token}"})
+    if status not in (201, 409):
+        raise RuntimeError(f"could not make the hub's users: {status} {body[:300]!r}")
     for k in range(0, len(names), per_setting):
         group = f"fmse-setting-bench{k // per_setting}{hub.suffix}"
         status, _, body = admin.request(f"/hub/api/groups/{group}", method="POST",
