@@ -50,8 +50,9 @@ def test_page_header_carries_the_learner_and_shows_progress():
 
     course = CoursePage("context", "cy", start=lambda: start_records(env))
     assert course.learner_id == learner
-    nav, progress = course.header().children
+    nav, marker, progress = course.header().children  # a Welsh page with draft Welsh says so under the links
     assert f'href="../en/01-context.ipynb?learner={learner}"' in nav.value
+    assert "Drafft" in marker.value
     assert "Wedi cwblhau 0 o" in progress.value
 
 

@@ -60,7 +60,8 @@ def marker_html(statuses: list[str], lang: str) -> str:
             text = tr.gettext("Some of the Welsh on this page is draft: the course team wrote it, and a Welsh "
                               "speaker has not yet reviewed it.")
         own = ' lang="en"' if shown_in == "en" else ""
-        parts.append(f'<p{own}><strong class="fmse-draft-badge">{escape(badge)}</strong> {escape(text)}</p>')
+        parts.append(f'<p{own}><strong class="fmse-draft-badge">{escape(badge)}</strong> '
+                     f'<span class="fmse-draft-text">{escape(text)}</span></p>')
     label = translator("cy").gettext("Status of the Welsh on this page")
     return f'<div class="fmse-draft-marker" role="note" aria-label="{escape(label)}">{"".join(parts)}</div>'
 
