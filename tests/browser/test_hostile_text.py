@@ -151,6 +151,11 @@ def test_a_hostile_name_stays_text_on_every_page_that_shows_it(visit, course_ser
         const box = document.querySelector(`.fmse-lang-${lang} .fmse-identity input[type=text]`);
         return box && box.value === name;
     }""", arg=[other, f"{SHOWN} {lang}"], timeout=20_000)
+    # The status line is a widget update of its own, which may arrive after the other part's box: wait for it.
+    page.wait_for_function("""(lang) => {
+        const live = document.querySelector(`.fmse-lang-${lang} .fmse-identity .fmse-live`);
+        return live && live.textContent.trim() !== "";
+    }""", arg=lang, timeout=20_000)
     status = part.locator(".fmse-identity .fmse-live").text_content()
     assert "<img src=x onerror=alert(5)>" in status, status
     assert injected(page) == [] and v.dialogs == []
