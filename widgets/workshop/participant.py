@@ -17,7 +17,7 @@ from ..views.choice import ChoiceView
 from ..views.guard import alert_box
 from ..views.registry import view_for
 from .room import PARTICIPANT_PAGE, questions, running_code
-from .watch import KeptStore, Poll
+from .watch import KeptStore, Poll, PolledPage
 
 POLL_SECONDS = 2.0
 
@@ -36,7 +36,7 @@ def answer_html(exercise, lang: str) -> str:
             + f'</ul><p class="fmse-why">{escape(why)}</p></div>')
 
 
-class RoomView(w.VBox):
+class RoomView(PolledPage, w.VBox):
     """The room as one participant sees it (see the module docstring)."""
 
     def __init__(self, course, *, code: str | None = None, store_factory=open_store, poll: float | None = POLL_SECONDS,
@@ -69,22 +69,6 @@ class RoomView(w.VBox):
             if poll:
                 self.poll = Poll(poll, self.refresh, self._show_error, name="room", owner=self,
                                  on_stop=self.stores.close).start()
-
-    @property
-    def store_factory(self):
-        return self.stores.factory
-
-    @store_factory.setter
-    def store_factory(self, factory) -> None:
-        self.stores.close()
-        self.stores.factory = factory
-
-    def close(self) -> None:
-        """Closing the page's widget stops its poll and closes its store connection."""
-        if self.poll is not None:
-            self.poll.stop()
-        self.stores.close()
-        super().close()
 
     def _say(self, text: str) -> None:
         self.status.value = f"<p>{escape(text)}</p>"

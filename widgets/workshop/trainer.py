@@ -17,7 +17,7 @@ from ..i18n import translator
 from ..records import RecordsError, open_store
 from ..views.guard import alert_box, guard
 from .room import ENV_JOIN_URL, questions, running_code, spread
-from .watch import KeptStore, Poll
+from .watch import KeptStore, Poll, PolledPage
 
 POLL_SECONDS = 3.0
 
@@ -81,7 +81,7 @@ def joined_html(participants, lang: str) -> str:
             + (f'<ul class="fmse-room-joined">{items}</ul>' if items else ""))
 
 
-class TrainerView(w.VBox):
+class TrainerView(PolledPage, w.VBox):
     """The trainer's page (see the module docstring)."""
 
     def __init__(self, lang: str, *, code: str | None = None, join_url: str | None = None,
@@ -129,22 +129,6 @@ class TrainerView(w.VBox):
         if poll:
             self.poll = Poll(poll, self.refresh, self._show_error, name="trainer", owner=self,
                              on_stop=self.stores.close).start()
-
-    @property
-    def store_factory(self):
-        return self.stores.factory
-
-    @store_factory.setter
-    def store_factory(self, factory) -> None:
-        self.stores.close()
-        self.stores.factory = factory
-
-    def close(self) -> None:
-        """Closing the page's widget stops its poll and closes its store connection."""
-        if self.poll is not None:
-            self.poll.stop()
-        self.stores.close()
-        super().close()
 
     def _guard(self, callback):
         def message(exc: Exception) -> str:

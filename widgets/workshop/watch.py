@@ -160,3 +160,27 @@ class KeptStore:
                 store.close()
             except Exception:  # noqa: BLE001 - a connection that failed may fail to close too
                 log.warning("workshop page could not close its store", exc_info=True)
+
+
+class PolledPage:
+    """What the trainer's and the participant's views share: a `poll` (or None) and a kept store connection
+    (`stores`); closing the widget stops the poll and closes the connection. Mixed in before the widget class."""
+
+    poll: Poll | None
+    stores: KeptStore
+
+    @property
+    def store_factory(self):
+        return self.stores.factory
+
+    @store_factory.setter
+    def store_factory(self, factory) -> None:
+        self.stores.close()
+        self.stores.factory = factory
+
+    def close(self) -> None:
+        """Closing the page's widget stops its poll and closes its store connection."""
+        if self.poll is not None:
+            self.poll.stop()
+        self.stores.close()
+        super().close()  # type: ignore[misc]  # the widget class this is mixed in before
