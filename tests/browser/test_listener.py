@@ -189,6 +189,10 @@ STEP_FOCUS_JS = """i => {
 }"""
 
 
+RADIO_NAMES_JS = """i => [...document.querySelectorAll('.fmse-exercise')[i]
+    .querySelectorAll('.widget-radio-box input[type=radio]')].map(r => r.name)"""
+
+
 def wait_for_step(page, index: int, labels: list[str], focused_on) -> None:
     page.wait_for_function("""([i, labels, want]) => {
         const ex = document.querySelectorAll('.fmse-exercise')[i];
@@ -226,6 +230,10 @@ def test_focus_follows_a_scenario_to_its_next_step(visit, course_server, lang):
             assert focused(page)["label"] == tr.gettext("Start again")
         else:
             wait_for_step(page, index, [strip_marks(c.text(lang)) for c in run.node.choices], 0)
+            # The moment focus lands, the new replies already share one group name (course.js names them before
+            # focusing; its observer's pass can come later). Without it, Tab walks from reply to reply.
+            names = page.evaluate(RADIO_NAMES_JS, index)
+            assert len(names) == len(run.node.choices) and len(set(names)) == 1 and names[0], names
             # Tab and Shift+Tab from there stay with the step: the replies are one radio group, then Choose.
             page.keyboard.press("Tab")
             assert focused(page)["label"] == tr.gettext("Choose")

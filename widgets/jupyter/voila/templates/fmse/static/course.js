@@ -266,6 +266,9 @@
   function focusStep(scenario, radio) {
     var first = radio.getClientRects().length ? radio.querySelector('input[type="radio"]') : null;
     if (first) {
+      // The new replies may be newer than the last fix() pass: name them as one group before focus lands,
+      // so Tab leaves the group at once instead of walking its replies.
+      fixRadioGroups(radio);
       first.focus();
       return;
     }
