@@ -46,9 +46,8 @@ LAUNCHER = textwrap.dedent("""
     from fmse_widgets.records.progress import completion_rule, page_exercises
     from fmse_widgets.records.recorder import store_at
 
-    url, out, answers, window, start, leave, learners = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
-                                                         float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]),
-                                                         sys.argv[7:])
+    url, out, answers, window, start, learners = (sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
+                                                  float(sys.argv[5]), sys.argv[6:])
     flat = [(page, exercise) for page, ids in page_exercises().items() for exercise in ids]  # the page's load:
     completion_rule()  # its exercises' content read, as its progress bar and exercises read it
     assert not postgres._IDLE, "the launcher holds no connection: each learner's process makes its own"
@@ -59,6 +58,7 @@ LAUNCHER = textwrap.dedent("""
         recorder = StoreRecorder(learner, store_factory=lambda: store_at(url))
         with store_at(url) as store:  # the page's load: its records are opened and its learner found
             assert store.learner(learner) is not None
+        open(os.path.join(out, learner + ".ready"), "w").close()
         phase = random.Random(n).random()  # learners answer independently: each at its own moment of the interval
         times = []
         for i in range(answers):
@@ -70,10 +70,11 @@ LAUNCHER = textwrap.dedent("""
             began = time.perf_counter()
             recorder.record(event)
             times.append((time.perf_counter() - began) * 1000)
-        with open(os.path.join(out, learner + ".json"), "w") as f:
+        with open(os.path.join(out, learner + ".part"), "w") as f:
             json.dump(times, f)
-        while time.time() < leave:  # alive, with its connection, until the benchmark has measured memory
-            time.sleep(0.2)
+        os.rename(os.path.join(out, learner + ".part"), os.path.join(out, learner + ".json"))
+        while not os.path.exists(os.path.join(out, "release")):  # alive, with its connection, until the
+            time.sleep(0.5)                                      # benchmark has measured memory
 
 
     children = {}
@@ -143,10 +144,9 @@ def writing(admin_url: str, cluster_pid: int, args) -> dict:
             learners.append(learner)
     _close_idle()  # the benchmark's own connection is not one of the learners'
     out = Path(tempfile.mkdtemp(prefix="fmse-bench-writers-"))
-    start = time.time() + 10 + args.learners * 0.04  # every process forked and connected before the first answer
-    leave = start + args.window + 15 + args.learners * 0.02  # time to measure memory with every learner alive
+    start = time.time() + 10 + args.learners * 0.1  # every process forked and connected before the first answer
     launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, url, str(out), str(args.answers),
-                                 str(args.window), str(start), str(leave), *learners],
+                                 str(args.window), str(start), *learners],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     server = psutil.Process(cluster_pid)
 
@@ -155,15 +155,18 @@ def writing(admin_url: str, cluster_pid: int, args) -> dict:
         return {"learner_processes": len(writers) - 1, "learners_mib": memory_mib(writers),
                 "cluster_mib": memory_mib([server, *server.children()]), "connections": connections(admin_url)}
 
-    def sleep_until(moment: float) -> None:
-        while time.time() < moment and launcher.poll() is None:
-            time.sleep(min(1.0, max(0.0, moment - time.time())))
+    def wait_for(suffix: str, deadline: float) -> None:
+        while (len(list(out.glob("*" + suffix))) < len(learners) and not list(out.glob("*.error"))
+               and launcher.poll() is None and time.time() < deadline):
+            time.sleep(0.5)
 
-    sleep_until(start - 2)
-    before = measure()   # every learner's process connected, none answering yet
-    sleep_until(start + args.window + 3)
-    after = measure()    # every answer due has been given; the processes are still alive
-    out_text, err = launcher.communicate(timeout=args.window + 600)
+    wait_for(".ready", start - 1)
+    before = measure()   # every learner's process connected (unless the start came first), none answering yet
+    before["ready_before_start"] = len(list(out.glob("*.ready")))
+    wait_for(".json", start + args.window + 600)
+    after = measure()    # every learner has saved every answer; their processes are still alive
+    (out / "release").touch()
+    out_text, err = launcher.communicate(timeout=600)
     failures = [p.read_text()[-800:] for p in out.glob("*.error")]
     if launcher.returncode or failures:
         raise RuntimeError(f"a writer failed: {(failures or [err])[0][-800:]}")
