@@ -1,11 +1,23 @@
 """The shared PostgreSQL records store under a setting's and an authority's load, on a cluster this benchmark starts.
 
 1. Writing: LEARNERS learners in SETTINGS settings, each a separate process calling the code a page uses
-   (StoreRecorder, which opens the store for each answer), each saving ANSWERS answers spread over WINDOW seconds.
-   Reports every save's time (p50, p95, max) against the target p95 <= 50 ms, and the cluster's max_connections.
+   (StoreRecorder with store_at(url), which opens the store for each answer), each saving ANSWERS answers spread
+   over WINDOW seconds, at a phase of its own (seeded), so the answers arrive independently, not in bursts.
+   Reports every save's time (p50, p95, p99, max) against the target p95 <= 50 ms, the cluster's
+   max_connections and the open connections, and the memory (PSS) of the learners' processes and the cluster.
 2. Reading a large store: BIG_LEARNERS learners and BIG_ANSWERS answers loaded with COPY (not timed), then the
    DSP's staff training for a STAFF-member setting (target <= 300 ms) and the la-lead's summary (target <= 1 s),
    each the median of five runs, through the role-scoped interface (records/roles.py).
+
+The shape of the writing stage, and why: every learner is its own OS process, as the issue asks, with its own
+connection to the cluster (no pool shared between learners: each process keeps its one connection idle between
+answers, as a page's kernel does; max_connections is raised to LEARNERS + 20). Started one by one with
+`python -c`, a learner's process is 42 MiB resident, 25 MiB of it its own (measured 2026-12-07): 500 of them
+with their 500 server processes would not fit comfortably on a 24 GB machine. So one launcher process imports
+what a page imports for its records (psycopg, the store, StoreRecorder) and reads the page list and completion
+rule, as a page does when it loads, then forks the learners' processes, which share that imported code
+(copy-on-write, after gc.freeze()): about 5-10 MiB each. Each learner's process then does what a page does:
+opens the store and finds its learner on "load", and saves each answer with StoreRecorder.record.
 
 Usage: python benchmarks/records.py [--learners 500 --settings 50 --answers 60 --window 600
                                      --big-learners 50000 --big-answers 3000000 --staff 120]
@@ -29,15 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # pg_cluster: the throwaway cluster the tests use too
 
-# The writing processes. One launcher process imports what a page's kernel imports for its records (the store,
-# StoreRecorder, psycopg) and reads the page list, as a page does when it loads (course_page.py), then forks one
-# process per learner. Each learner's process is a separate OS process with its own connection, running the code a
-# page runs: on "load" it opens the store and finds its learner (start_records does this; the connection then stays
-# in the process's idle pool, as in a page's kernel), and each answer goes through StoreRecorder.record with
-# store_at(url) as the factory, which opens the store, saves the answer, records a module completion when the
-# answer completes a module, and closes it again. Forking after the imports shares the imported code's memory
-# between the learners' processes (copy-on-write), which is what makes 500 of them fit on a 24 GB machine: a
-# learner's process started on its own is 42 MiB resident (25 MiB of it its own), a forked one about 10 MiB.
+# The learners' processes: the launcher, forked once per learner (see the module docstring).
 LAUNCHER = textwrap.dedent("""
     import gc, json, os, random, sys, time, traceback
     from fmse_widgets.recording import ExerciseEvent, utc_now
