@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from typing import Any, Iterable, Mapping
 
-from ..records.errors import RecordsError
+from ..records.errors import UNKEPT, RecordsError
 from ..records.store import Bundle, Certificate, Completion, Learner, StoredEvent
 from ..recording import ExerciseEvent
 
@@ -34,10 +34,15 @@ def uses_service(environ: Mapping[str, str] | None = None) -> bool:
 
 
 class ServiceError(RecordsError):
-    """The service refused, or could not be reached; the detail is the service's own message (bilingual)."""
+    """The service refused, or could not be reached; the detail is the service's own message (bilingual). A refusal
+    with a reason of its own (errors.UNKEPT: no setting group, an la-lead's own records) is that kind of
+    RecordsError instead, told in the page's language."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("failed", path="fmse-records", detail=message)
+    def __init__(self, message: str, reason: str | None = None, detail: str = "") -> None:
+        if reason in UNKEPT:
+            super().__init__(str(reason), path="fmse-records", detail=detail)
+        else:
+            super().__init__("failed", path="fmse-records", detail=message)
 
 
 def call(method: str, args: dict | None = None, environ: Mapping[str, str] | None = None) -> Any:
@@ -56,10 +61,12 @@ def call(method: str, args: dict | None = None, environ: Mapping[str, str] | Non
     except urllib.error.HTTPError as error:
         with error:
             try:
-                message = json.loads(error.read()).get("error") or UNAVAILABLE
-            except ValueError:
-                message = UNAVAILABLE
-        raise ServiceError(message) from None
+                answer = json.loads(error.read())
+                message = answer.get("error") or UNAVAILABLE
+                reason, detail = answer.get("reason"), str(answer.get("detail") or "")[:120]
+            except (ValueError, AttributeError):
+                message, reason, detail = UNAVAILABLE, None, ""
+        raise ServiceError(message, reason, detail) from None
     except (OSError, ValueError, KeyError):
         raise ServiceError(UNAVAILABLE) from None
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import tornado.web
 
-from ..records.errors import RecordsError
+from ..records.errors import UNKEPT, RecordsError
 from ..records.identity import hub_learner_id, hub_name
 from ..records.store import Certificate, check_learner_id
 from ..recording import ExerciseEvent
@@ -52,7 +52,23 @@ UNAVAILABLE = "Nid oes modd cyrraedd yr hwb ar hyn o bryd. / The hub cannot be r
 
 
 class Refused(Exception):
-    """A request the asker's role does not allow."""
+    """A request the asker's role does not allow; `reason` a RecordsError kind when the refusal has its own
+    message (errors.UNKEPT: no setting group, an la-lead's own records), with `detail` (the group's name)."""
+
+    def __init__(self, what: str, reason: str = "forbidden", detail: str = "") -> None:
+        super().__init__(what)
+        self.reason, self.detail = reason, detail
+
+    def message(self) -> str:
+        """Bilingual, Welsh first."""
+        if self.reason not in UNKEPT:
+            return REFUSED
+        problem = RecordsError(self.reason, path=SERVICE_NAME, detail=self.detail)
+        return f"{problem.message('cy')} / {problem.message('en')}"
+
+
+# What an la-lead is refused with its own message: their own records (they see counts only).
+OWN_RECORDS = frozenset({"add_learner", "rename_learner", "record_event", "record_completion", "record_certificate"})
 
 
 def open_records_store(url: str | None = None):
@@ -97,7 +113,7 @@ class Records:
         if who.role == LA_LEAD:
             return StoreAsker("la-lead")
         if not who.setting:
-            raise Refused("no setting")
+            raise Refused("no setting", who.problem or "no-setting", who.group)
         learner_id = hub_learner_id(who.user)
         self._place(learner_id, who.setting, who.user)
         return StoreAsker(DSP if who.role == DSP else STAFF, learner_id, who.setting)
@@ -122,6 +138,8 @@ class Records:
                     "role": who.role}
         if method not in METHODS:
             raise Refused(method)
+        if who.role == LA_LEAD and method in OWN_RECORDS:
+            raise Refused(method, "la-lead-own")
         store = scoped(self.store, self.store_asker(who))
         try:
             return self._call(store, own, method, args)
@@ -239,9 +257,9 @@ class CallHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
 
-    def fail(self, status: int, message: str) -> None:
+    def fail(self, status: int, message: str, **more: str) -> None:
         self.set_status(status)
-        self.finish(json.dumps({"error": message}, ensure_ascii=False))
+        self.finish(json.dumps({"error": message, **more}, ensure_ascii=False))
 
     async def post(self, method: str) -> None:
         hub_auth, groups, records = (self.settings[k] for k in ("hub_auth", "hub_groups", "records"))
@@ -268,9 +286,12 @@ class CallHandler(tornado.web.RequestHandler):
         who = asker(model["name"], groups.groups_of(model["name"]))
         try:
             result = records.call(who, method, args)
-        except Refused:
-            log.warning("Refused %s for %s (%s).", method, who.user, who.role)
-            self.fail(403, REFUSED)
+        except Refused as refused:
+            log.warning("Refused %s for %s (%s; %s).", method, who.user, who.role, refused.reason)
+            if refused.reason in UNKEPT:  # the page says why in its own language (hub.client.ServiceError)
+                self.fail(403, refused.message(), reason=refused.reason, detail=refused.detail)
+            else:
+                self.fail(403, refused.message())
             return
         except (RecordsError, KeyError, TypeError, ValueError) as exc:
             log.warning("Bad %s request from %s: %s", method, who.user, exc)
