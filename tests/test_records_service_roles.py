@@ -168,3 +168,36 @@ def test_the_kernel_gets_the_reason_in_its_own_language():
     assert "at most 40 characters" in error.in_language("en").message("en")
     assert "40 nod ar y mwyaf" in error.message("cy")
     assert ServiceError("Gwrthodwyd / Refused", "something-else").kind == "failed"
+
+
+def test_the_service_issues_and_signs_certificates_and_a_dsp_sees_them_verified(records):
+    """A kernel cannot sign a certificate the DSP's view trusts, nor record one: the service checks the records
+    and signs with the key the store holds; its trusted keys include that key, so the DSP's view verifies it."""
+    from fmse_widgets.records import certificate as cert
+    from fmse_widgets.records import signing
+
+    for requirement in cert.load_rule().requirements:
+        if requirement.required:
+            for exercise in (*requirement.answer, *requirement.passes):
+                records.call(ANN, "record_event", {"event": {**EVENT, "exercise_id": exercise,
+                                                            "page": requirement.page}})
+    with pytest.raises(Refused):
+        records.call(ANN, "record_certificate", {"certificate": {}})
+    issued = records.call(ANN, "issue_certificate", {"setting_name": "Ysgol y Bryn"})
+    certificate = issued["certificate"]
+    assert certificate.learner_id == hub_learner_id("ann") and issued["contents"]["setting"] == "Ysgol y Bryn"
+    trusted = {k.public_key for k in records.call(DEE, "trusted_keys", {})}
+    assert certificate.public_key in trusted
+    assert certificate.public_key == signing.public_bytes(signing.store_private_key(records.store)).hex()
+    seen = records.call(DEE, "certificates", {"learner_id": hub_learner_id("ann")})
+    assert [c.code for c in seen] == [certificate.code]
+    assert cert.certificate_trust(seen[0], trusted) == "verified"
+    from fmse_widgets.records.errors import RecordsError
+
+    with pytest.raises(RecordsError) as not_yet:  # ben has one answer: not earned, nothing signed or recorded
+        records.call(BEN, "issue_certificate", {})
+    assert not_yet.value.kind == "invalid" and "not earned yet" in not_yet.value.detail
+    assert records.call(BEN, "certificates", {}) == []
+    with pytest.raises(Refused) as refused:
+        records.call(LEAD, "issue_certificate", {})
+    assert refused.value.reason == "la-lead-own"

@@ -7,7 +7,8 @@ administrator through the hub's API, and then everything else in the browser:
 - staff answer exercises on English and on Welsh pages (keyboard alone, tests/browser/exercise_keys.py); one of
   them makes their certificate on module 07 (the other exercises the certificate needs are recorded through the
   records service with that person's own hub token, as their own kernel would);
-- the DSP's Staff training tab shows exactly their two staff (and not the other setting's);
+- the DSP's Staff training tab shows exactly their two staff (and not the other setting's), the certificate
+  verified (the records service signed it);
 - the la-lead's Staff training tab shows counts per setting and module and no name, in both languages;
 - an la-lead, or someone in no setting group yet, answering an exercise is told clearly, in the page's
   language, why it is not kept;
@@ -27,6 +28,7 @@ from exercise_keys import complete
 from fmse_widgets.content.loader import load
 from fmse_widgets.i18n import translator
 from fmse_widgets.records import certificate as cert
+from fmse_widgets.records.report import trust_text
 from hub_client import Hub, HubPerson
 from pagekit import RENDERED, exercise_ids
 from test_hub import PASSWORD, _hub_preconditions, service_call
@@ -199,6 +201,12 @@ def test_the_dsp_sees_exactly_their_two_staff(browser, hub, people, staff_at_wor
         rows = grid.locator("tbody th[scope=row]").all_inner_texts()
         assert sorted(r.strip() for r in rows) == sorted([people["sa"].name, people["sb"].name])
         assert people["sc"].name not in dsp.page.locator("body").inner_text()
+        # sa's certificate, issued and signed by the records service, is verified in the DSP's view.
+        issued = grid.locator("tbody tr", has=dsp.page.locator("th", has_text=people["sa"].name)).locator("td").last
+        tr = translator(lang)
+        assert issued.inner_text().strip() == f'{tr.gettext("Issued")}: {trust_text("verified", lang)}'
+        others = grid.locator("tbody tr", has=dsp.page.locator("th", has_text=people["sb"].name)).locator("td").last
+        assert others.inner_text().strip() == "–"
     finally:
         dsp.close()
 

@@ -120,11 +120,6 @@ class ServiceStore:
         return self._call("record_completion", learner_id=learner_id, page=page, workshop=workshop,
                           completed_at=completed_at)
 
-    def record_certificate(self, certificate: Certificate) -> None:
-        from dataclasses import asdict
-
-        self._call("record_certificate", certificate=asdict(certificate))
-
     def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]:
         return [_event(x) for x in self._call("events", learner_id=learner_id, include_workshops=include_workshops)]
 
@@ -145,7 +140,17 @@ class ServiceStore:
                       [Certificate(**x) for x in data["certificates"]])
 
     def trusted_keys(self) -> list:
-        return self._call("trusted_keys")
+        from ..records.signing import TrustedKey
+
+        return [TrustedKey(**x) for x in self._call("trusted_keys")]
+
+    def issue_certificate(self, setting_name: str | None = None):
+        """This user's certificate, issued and signed by the service from their records there
+        (records.certificate.issue's result; RecordsError saying what is missing if not earned yet)."""
+        from ..records.certificate import Issued
+
+        data = self._call("issue_certificate", setting_name=setting_name)
+        return Issued(Certificate(**data["certificate"]), data["contents"])
 
     def summary(self) -> list[tuple[str, str, int]]:
         """Counts per setting and module (la-lead: every setting; dsp: their own), in the store interface's
@@ -160,7 +165,8 @@ class ServiceStore:
     def _not_here(self, *args, **kwargs):
         raise ServiceError(NOT_HERE)
 
-    merge = purge = delete_learner = open_workshop = room = set_room = join_workshop = _not_here
+    # Certificates are issued by the service (issue_certificate), not recorded from a kernel.
+    merge = purge = delete_learner = record_certificate = open_workshop = room = set_room = join_workshop = _not_here
     participants = workshop_events = trust_key = untrust_key = _not_here
     # Settings come from the hub's groups (fmse-setting-<id>), not from the user's server.
     add_setting = education_settings = assign_setting = setting_of = setting_learners = schema_version = _not_here

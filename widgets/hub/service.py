@@ -33,7 +33,7 @@ import tornado.web
 
 from ..records.errors import UNKEPT, RecordsError
 from ..records.identity import hub_learner_id, hub_name
-from ..records.store import Certificate, check_learner_id
+from ..records.store import check_learner_id
 from ..recording import ExerciseEvent
 from ..records.roles import Asker as StoreAsker
 from ..records.roles import ScopedStore, scoped
@@ -68,7 +68,7 @@ class Refused(Exception):
 
 
 # What an la-lead is refused with its own message: their own records (they see counts only).
-OWN_RECORDS = frozenset({"add_learner", "rename_learner", "record_event", "record_completion", "record_certificate"})
+OWN_RECORDS = frozenset({"add_learner", "rename_learner", "record_event", "record_completion", "issue_certificate"})
 
 
 def open_records_store(url: str | None = None):
@@ -175,8 +175,6 @@ class Records:
         if method == "record_completion":
             return store.record_completion(args.get("learner_id", own), args["page"], workshop=args.get("workshop"),
                                            completed_at=args.get("completed_at"))
-        if method == "record_certificate":
-            return store.record_certificate(Certificate(**args["certificate"]))
         if method in ("events", "completions", "certificates"):
             extra = {"include_workshops": args.get("include_workshops", True)} if method != "certificates" else {}
             return getattr(store, method)(learner_id=self._asked(store, own, args.get("learner_id")), **extra)
@@ -188,10 +186,38 @@ class Records:
                 wanted = [self._asked(store, own, x) for x in wanted]
             return store.export(wanted).as_json()
         if method == "trusted_keys":
-            return store.trusted_keys()
+            return self.trusted_keys(store)
+        if method == "issue_certificate":
+            return self.issue_certificate(store, own, args)
         if method == "summary":
             return self.summary(store)
         raise Refused(method)
+
+    def issue_certificate(self, store, own: str, args: dict) -> dict:
+        """The asker's own certificate, checked against their own records here and signed with the key the store
+        holds (a shared store's deployment key; else the service's own data folder's key), never a key of the
+        user's: a user's kernel can neither sign a certificate the DSP's view trusts nor record one
+        (`record_certificate` is not a method of the service). Refused (invalid) when not earned yet."""
+        from ..records import certificate as cert
+        from ..records import signing
+
+        name = args.get("setting_name")
+        issued = cert.issue(store, own, private_key=signing.store_private_key(self.store),
+                            setting_name=name if isinstance(name, str) and name.strip() else None)
+        return {"certificate": issued.certificate, "contents": issued.contents}
+
+    def trusted_keys(self, store) -> list:
+        """The store's trusted keys, and the key this service signs certificates with (so a DSP's view verifies
+        the certificates the service issued)."""
+        from ..records import signing
+
+        found = list(store.trusted_keys())
+        signer = signing.store_private_key(self.store, create=False)
+        if signer is not None:
+            public = signing.public_bytes(signer).hex()
+            if public not in {k.public_key for k in found}:
+                found.append(signing.TrustedKey(public, SERVICE_NAME, ""))
+        return found
 
     @staticmethod
     def summary(store) -> dict:
@@ -209,8 +235,10 @@ class Records:
 
 # What a user's server may ask through the service; merging, purging, deleting, workshops, keys and settings
 # are an administrator's, with `fmse-course records` on the server.
+# Certificates are issued (and signed) by the service itself (`issue_certificate`), never recorded as a kernel
+# made them.
 METHODS = frozenset({"add_learner", "rename_learner", "learner", "learners", "record_event", "record_completion",
-                     "record_certificate", "events", "completions", "certificates", "certificate", "export",
+                     "issue_certificate", "events", "completions", "certificates", "certificate", "export",
                      "trusted_keys", "summary"})
 
 
