@@ -204,9 +204,10 @@ def dashboard_paths() -> frozenset[str]:
 
 class HubPageHandler(OwnedPageHandler):
     """A course page in a user's server. On a hub with the records service, the dashboard is refused (403, the
-    course's bilingual refusal page saying who it is for) to anyone the service does not find to be a DSP or an
-    la-lead: the service alone decides what records anyone reads (widgets/hub/service.py), and this spares
-    staff a page of refusals. Asked after Jupyter has checked the request is the server's own user's."""
+    course's bilingual refusal page saying who it is for) to anyone the service finds to be staff (not in
+    `fmse-dsp` or `fmse-la-lead`): the service alone decides what records anyone reads (widgets/hub/service.py),
+    and this spares staff a page of refusals. Asked after Jupyter has checked the request is the server's own
+    user's."""
 
     async def prepare(self):
         result = super().prepare()
@@ -217,7 +218,9 @@ class HubPageHandler(OwnedPageHandler):
         from .hub.client import uses_service
 
         path = self.path_args[0] if self.path_args else ""
-        if uses_service() and path.strip("/") in dashboard_paths() and await self._role() not in ("dsp", "la-lead"):
+        # Refused when the service says "staff"; if it cannot be asked, the page opens and its Staff training
+        # tab says the records cannot be reached (the service decides what is read either way).
+        if uses_service() and path.strip("/") in dashboard_paths() and await self._role() == "staff":
             from tornado.web import HTTPError
 
             self.log.info("Refused the dashboard to %s: not a DSP or la-lead on the hub.", self.current_user)
