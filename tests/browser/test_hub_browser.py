@@ -282,6 +282,6 @@ def test_a_staff_member_is_refused_the_dashboard_and_other_peoples_servers(brows
         assert heading.locator("[lang=cy]").inner_text().strip() == "Gwrthodwyd"
         assert heading.locator("[lang=en]").inner_text().strip() == "Refused"
         nav = page.locator("nav").first.inner_text()  # the hub's own frame: bilingual, Welsh first
-        assert nav.index("Hafan") < nav.index("Home") and nav.index("Allgofnodi") < nav.index("Sign out")
+        assert nav.index("Hafan") < nav.index("Home") and nav.index("Tocyn") < nav.index("Token")
     finally:
         sb.close()
