@@ -9,7 +9,8 @@ hub whose token it is (and that the token may use this service: scope `access:se
 reads the user's groups from the hub with its own token (scopes `list:groups` and `read:groups`, nothing else), and answers only
 what that user's role allows (widgets/hub/roles.py):
 
-- everyone: their own learner record, events, completions, certificates and export;
+- everyone: their own learner record, events, completions, certificates and export; their certificate is
+  issued and signed here (`issue_certificate`, with the store's key), never recorded as a kernel made it;
 - dsp: also their setting's staff (the members of their `fmse-setting-<id>` group) and the setting's summary;
 - la-lead: counts per setting and module (`summary`), never a name or learner id;
 - nobody through the service: merging, purging, deleting, workshops, trusting keys (an administrator does
