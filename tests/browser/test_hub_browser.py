@@ -98,9 +98,12 @@ class Signed:
         page.fill("#username_input", person.name)
         page.fill("#password_input", person.password)
         page.locator("form[role=form] [type=submit]").click()
-        page.wait_for_url("**/hub/**", timeout=60_000)
-        # Their own server: the hub starts it and it opens on the course's landing page.
-        page.goto(f"{hub.base}/hub/spawn/{person.name}", wait_until="domcontentloaded", timeout=240_000)
+        page.wait_for_url("**/hub/home", timeout=60_000)
+        # The hub's home page, Welsh first: its one button opens the course (starting their server if need be).
+        start = page.locator("#fmse-start")
+        assert start.locator("[lang=cy]").inner_text().split() == ["Agor", "y", "cwrs"]
+        assert start.locator("[lang=en]").inner_text() == "Open the course"
+        start.click()
         page.wait_for_url(f"**/user/{person.name}/voila/render/index.ipynb*", timeout=240_000)
         page.wait_for_function(RENDERED, timeout=120_000)
 
