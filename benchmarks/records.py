@@ -16,8 +16,8 @@ answers, as a page's kernel does; max_connections is raised to LEARNERS + 20). S
 with their 500 server processes would not fit comfortably on a 24 GB machine. So one launcher process imports
 what a page imports for its records (psycopg, the store, StoreRecorder) and reads the page list and completion
 rule, as a page does when it loads, then forks the learners' processes, which share that imported code
-(copy-on-write, after gc.freeze()): 4-6 MiB each (PSS) in the full runs. Each learner's process then does what a page does:
-opens the store and finds its learner on "load", and saves each answer with StoreRecorder.record.
+(copy-on-write, after gc.freeze()): 4-6 MiB each (PSS) in the full runs. Each learner's process then does
+what a page does: opens the store and finds its learner on "load", and saves each answer with StoreRecorder.record.
 
 Usage: python benchmarks/records.py [--learners 500 --settings 50 --answers 60 --window 600
                                      --big-learners 50000 --big-answers 3000000 --staff 120]
