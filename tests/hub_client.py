@@ -166,6 +166,20 @@ class HubPerson:
         raise AssertionError(f"{self.name}'s server did not start: {status} {url} {body[:400]}")
 
 
+def put_in_groups(admin: HubPerson, hub: Hub, groups: dict[str, list[str]]) -> None:
+    """The administrator puts people (by role, `hub.name(role)`) in hub groups through the hub's API, making each
+    group, or adding to it where an earlier hub in the same database made it (fmse-dsp, fmse-la-lead)."""
+    token = admin.api_token()
+    for group, roles in groups.items():
+        body = json.dumps({"users": [hub.name(r) for r in roles]}).encode()
+        headers = {"Authorization": f"token {token}"}
+        status, _, answer = admin.request(f"/hub/api/groups/{group}", method="POST", body=body, headers=headers)
+        if status == 409:
+            status, _, answer = admin.request(f"/hub/api/groups/{group}/users", method="POST", body=body,
+                                              headers=headers)
+        assert status in (200, 201), (group, status, answer)
+
+
 def run_in_own_kernel(person: HubPerson, code: str, timeout: float = 120) -> str:
     """Run `code` in a new kernel of `person`'s own server (as they could in JupyterLab) and return what it
     printed (stdout), or the error's name and value."""

@@ -27,7 +27,7 @@ import pytest
 
 from fmse_widgets.hub import accounts
 from fmse_widgets.records.identity import hub_learner_id
-from hub_client import Hub, HubPerson, run_in_own_kernel
+from hub_client import Hub, HubPerson, put_in_groups, run_in_own_kernel
 from servers import fetch
 
 def _others_can_enter(path: Path) -> bool:
@@ -75,18 +75,8 @@ def people(hub):
         assert not person.sign_in()[1].endswith("/hub/home")  # not approved yet
         assert admin.approve(person.name) == 200
         assert person.sign_in()[1].endswith("/hub/home")
-    token = admin.api_token()
-    groups = {f"fmse-setting-one{hub.suffix}": ["sa", "sb", "dsp"], f"fmse-setting-two{hub.suffix}": ["sc"],
-              "fmse-dsp": ["dsp"], "fmse-la-lead": ["lead"]}
-    for group, roles in groups.items():
-        status, _, body = admin.request(f"/hub/api/groups/{group}", method="POST",
-                                        body=json.dumps({"users": [hub.name(r) for r in roles]}).encode(),
-                                        headers={"Authorization": f"token {token}"})
-        assert status in (201, 409), body
-        if status == 409:
-            admin.request(f"/hub/api/groups/{group}/users", method="POST",
-                          body=json.dumps({"users": [hub.name(r) for r in roles]}).encode(),
-                          headers={"Authorization": f"token {token}"})
+    put_in_groups(admin, hub, {f"fmse-setting-one{hub.suffix}": ["sa", "sb", "dsp"],
+                               f"fmse-setting-two{hub.suffix}": ["sc"], "fmse-dsp": ["dsp"], "fmse-la-lead": ["lead"]})
     crowd["admin"] = admin
     return crowd
 

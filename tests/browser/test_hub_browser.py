@@ -19,7 +19,6 @@ One hub for the module (a hub with five users' servers takes minutes on two core
 under CI=true (the preconditions fail instead)."""
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -29,7 +28,7 @@ from fmse_widgets.content.loader import load
 from fmse_widgets.i18n import translator
 from fmse_widgets.records import certificate as cert
 from fmse_widgets.records.report import trust_text
-from hub_client import Hub, HubPerson
+from hub_client import Hub, HubPerson, put_in_groups
 from pagekit import RENDERED, exercise_ids
 from test_hub import PASSWORD, _hub_preconditions, service_call
 from test_hub_postgres import cluster, hub_db_url, records_url  # noqa: F401 - module fixtures used here
@@ -68,18 +67,8 @@ def people(hub):
         assert person.sign_up()[0] == 200
         assert admin.approve(person.name) == 200
         assert person.sign_in()[1].endswith("/hub/home")  # the hub knows a user once they have signed in
-    token = admin.api_token()
-    groups = {f"fmse-setting-one{hub.suffix}": ["sa", "sb", "dsp"], f"fmse-setting-two{hub.suffix}": ["sc"],
-              "fmse-dsp": ["dsp"], "fmse-la-lead": ["lead"]}
-    for group, roles in groups.items():
-        status, _, body = admin.request(f"/hub/api/groups/{group}", method="POST",
-                                        body=json.dumps({"users": [hub.name(r) for r in roles]}).encode(),
-                                        headers={"Authorization": f"token {token}"})
-        if status == 409:  # fmse-dsp / fmse-la-lead made by an earlier hub in the same database: add to them
-            status, _, body = admin.request(f"/hub/api/groups/{group}/users", method="POST",
-                                            body=json.dumps({"users": [hub.name(r) for r in roles]}).encode(),
-                                            headers={"Authorization": f"token {token}"})
-        assert status in (200, 201), body
+    put_in_groups(admin, hub, {f"fmse-setting-one{hub.suffix}": ["sa", "sb", "dsp"],
+                               f"fmse-setting-two{hub.suffix}": ["sc"], "fmse-dsp": ["dsp"], "fmse-la-lead": ["lead"]})
     return crowd
 
 
