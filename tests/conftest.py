@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -54,3 +55,52 @@ def course_server(tmp_path_factory):
     server = CourseServer(tmp_path_factory.mktemp("server"))
     yield server
     server.stop()
+
+
+# The quick run (scripts/test --quick: not slow, not browser) must stay within a minute as the suite grows, so a test
+# that starts a process (a server, a kernel, the command line in a process of its own, a hub) or uses PostgreSQL is
+# marked slow: by hand for processes (the guard below fails a test that forgets), and here for the fixtures that
+# start one. The gettext tools and chattr are small C programs quick tests may use.
+QUICK_PROGRAMS = {"msgcat", "msgattrib", "msgfmt", "msgmerge", "msgconv", "msginit", "msggrep", "msgfilter", "chattr"}
+SLOW_FIXTURES = {"pg_url", "course_server", "browser"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        uses_postgres = callspec is not None and callspec.params.get("records_backend") == "postgresql"
+        if fixtures & SLOW_FIXTURES or uses_postgres or not isinstance(item, pytest.Function):
+            item.add_marker(pytest.mark.slow)  # notebooks (nbval) start a kernel each
+
+
+_quick_test: list[str] = []  # the node id of the running test when it is not marked slow or browser
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    quick = item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None
+    if quick:
+        _quick_test.append(item.nodeid)
+    try:
+        yield
+    finally:
+        if quick:
+            _quick_test.pop()
+
+
+_popen_init = subprocess.Popen.__init__
+
+
+def _guarded_popen_init(self, args, *rest, **kwargs):
+    if _quick_test:
+        argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+        program = Path(os.fsdecode(argv[0]).split()[0]).name if argv else ""
+        if program not in QUICK_PROGRAMS:
+            raise AssertionError(
+                f"{_quick_test[-1]} starts a process ({program}) but is not marked slow: the quick run "
+                f"(scripts/test --quick) starts none. Add @pytest.mark.slow  # a process of its own")
+    _popen_init(self, args, *rest, **kwargs)
+
+
+subprocess.Popen.__init__ = _guarded_popen_init  # type: ignore[method-assign]
