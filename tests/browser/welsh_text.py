@@ -15,8 +15,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.content import translation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +115,7 @@ def tracked() -> tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
 
     strings: list[str] = []
     for path in translation.yaml_files(ROOT / "data"):
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         for _, text in translation._texts(loaded):
             strings += _markdown_text(text["cy"]) + [text["cy"]]
         strings += _data_values(loaded)
