@@ -72,6 +72,41 @@ def pytest_collection_modifyitems(config, items) -> None:
         uses_postgres = callspec is not None and callspec.params.get("records_backend") == "postgresql"
         if fixtures & SLOW_FIXTURES or uses_postgres or not isinstance(item, pytest.Function):
             item.add_marker(pytest.mark.slow)  # notebooks (nbval) start a kernel each
+    # The longest files first, so that in two processes (scripts/test: --dist loadfile, --no-loadscope-reorder)
+    # no long file starts last while the other process sits idle. A file's order inside stays as written.
+    weight: dict[str, float] = {}
+    for item in items:
+        weight[item.path] = weight.get(item.path, 0.0) + _expected_seconds(item)
+    first_seen = {path: n for n, path in reversed(list(enumerate(item.path for item in items)))}
+    items.sort(key=lambda item: (-_file_seconds(item.path, weight[item.path]), first_seen[item.path]))
+
+
+def _expected_seconds(item) -> float:
+    """A rough cost (seconds on two idle cores) from a test's marks: enough to put the long files first."""
+    if item.get_closest_marker("browser"):
+        return 6.0
+    if not isinstance(item, pytest.Function):
+        return 0.3  # a notebook cell (nbval)
+    if item.get_closest_marker("slow"):
+        return 3.0
+    return 0.05
+
+
+def _file_seconds(path: Path, from_marks: float) -> float:
+    """The file's measured cost where scripts/test recorded one (tests/durations.json), else the marks' guess."""
+    return _MEASURED.get(path.relative_to(ROOT).as_posix(), from_marks) if path.is_relative_to(ROOT) else from_marks
+
+
+def _measured() -> dict[str, float]:
+    import json
+
+    try:
+        return json.loads((ROOT / "tests" / "durations.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+_MEASURED = _measured()
 
 
 _quick_test: list[str] = []  # the node id of the running test when it is not marked slow or browser
