@@ -116,3 +116,34 @@ def test_a_part_way_learner_looks_the_same_in_every_view(store_factory, capsys):
     assert main(["records", "verify", cert.format_code(issued.code)]) == 0
     said = capsys.readouterr().out
     assert "GENUINE" in said and "The records show the course completed on 2026-02-08." in said
+
+
+def test_continue_as_opens_the_next_unfinished_module_in_the_learners_language(store_factory):
+    """The landing page's "Continue as <name>" carries a returning learner on from where they are: the first
+    required module not complete (a knowledge check answered but not passed keeps its module), then the optional
+    module 08, then the first module to revisit; in each language its own page."""
+    from fmse_widgets.course import pages
+    from fmse_widgets.landing import resume_path
+
+    modules = {lang: [p.path for p in pages() if p.lang == lang and p.kind == "module"] for lang in ("en", "cy")}
+    with store_factory() as store:
+        learner = store.add_learner("Nia").learner_id
+    where = lambda lang: resume_path(lang, learner, store_factory)  # noqa: E731
+    assert where("en") == modules["en"][0] and where("cy") == modules["cy"][0]  # nothing answered yet
+    with store_factory() as store:
+        answer_all(store, learner, 0, "2026-11-02")
+        answer_all(store, learner, 1, "2026-11-03")
+        answer_all(store, learner, 2, "2026-11-04", check_passed=False)
+    assert where("en") == modules["en"][2] and where("cy") == modules["cy"][2]  # module 02's check not passed yet
+    with store_factory() as store:
+        for number in range(2, 8):
+            answer_all(store, learner, number, "2026-11-05")
+    assert where("en") == modules["en"][8] and where("cy") == modules["cy"][8]  # the course done: module 08
+    with store_factory() as store:
+        answer_all(store, learner, 8, "2026-11-06")
+    assert where("en") == modules["en"][0]  # everything done: back to the start
+    # The identity view's link follows the learner's records, with the learner in it.
+    view = IdentityView("en", continue_to=lambda learner_id: resume_path("en", learner_id, store_factory))
+    view.name_box.value = "Gwen"
+    view.save_button.click()
+    assert f'href="{modules["en"][0]}?learner={view.learner_id}"' in view.browser.value

@@ -322,6 +322,24 @@ def test_knowledge_check_announces_an_identical_resubmission(lang):
     assert said(v.details) and "fmse-results" in v.details.value
 
 
+@pytest.mark.parametrize("kind", sorted(set(PARSERS) - {"knowledge-check", "scenario"}))
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_check_button_announces_the_same_answer_checked_again(kind, lang):
+    """The same answer (or none) checked twice: the live region's text changes ("Attempt 2: ..."), so a screen
+    reader says it again; the rest of the feedback is unchanged. (Knowledge checks: the test above; a scenario's
+    steps always change the text.)"""
+    exercise = load(f"gallery-{kind}")
+    v = view_for(exercise)(exercise, lang, page="gallery", recorder=MemoryRecorder())
+    button = getattr(v, "check_button", None) or v.finish_button
+    button.click()
+    first = said(v.feedback)
+    assert first and v.errors.value == ""
+    button.click()
+    assert said(v.feedback) == {"en": "Attempt 2: ", "cy": "Ymgais 2: "}[lang] + first
+    button.click()
+    assert said(v.feedback) == {"en": "Attempt 3: ", "cy": "Ymgais 3: "}[lang] + first
+
+
 # --- errors are shown, never swallowed -------------------------------------------------------------------------
 
 class Broken:

@@ -70,3 +70,72 @@ def test_installing_the_course_shows_no_editable_installation_banner(tmp_path):
     check = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import fmse_widgets, sys; "
                             "print(fmse_widgets.__file__)"], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0 and str(ROOT / "widgets") in check.stdout, check.stderr
+
+
+def test_ctrl_c_in_a_terminal_stops_the_course_with_warm_pages_cleanly(tmp_path):
+    """`fmse-course serve` in a real terminal (a pty), warm pages waiting and one page open, then Ctrl+C as the
+    terminal sends it (SIGINT to the foreground process group): the server stops within seconds with status 0,
+    no traceback, and no page's Python process left behind. Warm kernels start in their own session, so the
+    terminal's SIGINT reaches the server only, which shuts them down."""
+    import pty
+    import re
+    import select
+    import sys
+    import time
+
+    from fmse_widgets.processes import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FMSE_DATA_DIR": str(tmp_path / "data")}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the course server on the pty, as a trainer's terminal runs it
+        os.execve(sys.executable, [sys.executable, "-m", "fmse_widgets.cli", "serve", "--port", str(port),
+                                   "--no-browser", "--warm", "2"], env)
+    output = bytearray()
+
+    def read_for(seconds: float, until=lambda text: False) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not until(output.decode(errors="replace")):
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:  # the child has closed the terminal
+                    return
+                if not chunk:
+                    return
+                output.extend(chunk)
+
+    status = None
+    try:
+        read_for(240, until=lambda text: text.count("is filled with") >= 2)  # both warm pages are waiting
+        text = output.decode(errors="replace")
+        assert text.count("is filled with") >= 2, text
+        code, _, _ = fetch(f"http://127.0.0.1:{port}/voila/render/en/01-context.ipynb")
+        assert code == 200
+        connections = re.search(r"Storing connection files in (\S+?)\.?\r?\n", text)
+        assert connections, text
+        os.write(fd, b"\x03")  # Ctrl+C
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            read_for(0.5)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+        else:
+            status = None
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        read_for(1)
+        os.close(fd)
+    text = output.decode(errors="replace")
+    assert status is not None, f"the server was still running 30 s after Ctrl+C:\n{text[-3000:]}"
+    assert os.waitstatus_to_exitcode(status) == 0, text[-3000:]
+    after = text.split("^C", 1)[-1]
+    # The page took one warm kernel (its replacement starts 3 s later): at least it and the other warm one.
+    assert "Stopping" in after and after.count("Kernel shutdown") >= 2, after
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-3000:]
+    left = subprocess.run(["pgrep", "-f", connections.group(1)], capture_output=True, text=True).stdout.split()
+    assert left == [], f"page processes left after Ctrl+C: {left}"

@@ -180,6 +180,18 @@ def test_error_pages_show_no_traceback_or_source(course_server, path, method):
     assert "from fmse_widgets" not in body and "start_page(" not in body, (path, status)
 
 
+@pytest.mark.parametrize("path", ["/logout", "/login", "/api/contents", "/api/contents/en", "/nothing/here",
+                                  "/tree/", "/lab"])
+def test_an_address_no_route_serves_gets_the_courses_bilingual_page_not_found(course_server, path):
+    """Not Tornado's bare English "404: Not Found": the course's own page, Welsh first, with the way back."""
+    status, body = raw_get(course_server.base, path)
+    assert status == 404, (path, status)
+    assert "<title>Tudalen heb ei chanfod / Page not found</title>" in body, body[:500]
+    assert body.index('lang="cy"') < body.index('lang="en"')
+    assert "Mynd i dudalen gyntaf y cwrs" in body and "Go to the course start page" in body
+    assert "404: Not Found" not in body and not any(leak in body for leak in LEAKS)
+
+
 NOT_FOUND_FILES = [
     "/voila/templates/nothing", "/voila/templates/a/b/c", "/voila/templates/fmse/nothing/x.css",
     "/voila/templates/fmse/static/nothing.css", "/voila/templates/x/static/../../../etc/passwd",

@@ -38,7 +38,7 @@ class LanguagePart(w.VBox):
         self.add_class("fmse-language-choice")
         self.add_class(f"fmse-lang-{lang}")
         self.who = IdentityView(lang, identity=identity, remember=remember,
-                                continue_to=first_module(lang).path)
+                                continue_to=lambda learner_id: resume_path(lang, learner_id))
         self.start = w.HTML()
         self.progress = CourseProgressView(lang, self.who)
         self.more = w.HTML()
@@ -60,6 +60,24 @@ class LanguagePart(w.VBox):
         heading = tr.gettext("Other pages")
         items = "".join(f'<li><a href="{escape(self.who.link(p.path))}">{escape(p.title)}</a></li>' for p in others)
         self.more.value = f'<h3 lang="{self.lang}">{escape(heading)}</h3><ul lang="{self.lang}">{items}</ul>'
+
+
+def resume_path(lang: str, learner_id: str, store_factory=None) -> str:
+    """The page "Continue as <name>" opens: the learner's next unfinished module in `lang` (records/progress.py),
+    or the first module when their records cannot be read (the progress view says why)."""
+    from .records.progress import resume_module
+    from .records.recorder import open_store
+    from .records.errors import RecordsError
+
+    try:
+        store = (store_factory or open_store)()
+        try:
+            answers = store.events(learner_id=learner_id, include_workshops=False)
+        finally:
+            store.close()
+        return resume_module(lang, answers).path
+    except RecordsError:
+        return first_module(lang).path
 
 
 def landing(environ=None) -> w.VBox:

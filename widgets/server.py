@@ -2,6 +2,7 @@
 
 Differences from stock `voila notebooks/`:
 - `/` and the file-tree pages redirect to the landing page; the contents API (a listing of every file) is off;
+  any address no route serves gets the course's bilingual "page not found" page (`NotFoundPage`);
 - the template is the course's `fmse` and cannot be swapped from the URL (`?template=`) or the theme changed;
 - it listens on 127.0.0.1 only, on exactly the port asked for (no silent move to another port);
 - a request sent to a host name other than this computer's own is refused (DNS rebinding);
@@ -27,6 +28,7 @@ from jupyter_server.auth.logout import LogoutHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.handler import BaseVoilaHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -47,6 +49,18 @@ LANDING = "voila/render/index.ipynb"
 class RedirectToLanding(tornado.web.RequestHandler):
     def get(self, *args):
         self.redirect(url_path_join(self.settings.get("base_url", "/"), LANDING))
+
+
+class NotFoundPage(BaseVoilaHandler):
+    """Any address no route serves (`/logout`, `/api/contents`, a mistyped page): the course's bilingual "page
+    not found" page, Welsh first, as a mistyped `/voila/render/…` address gets, instead of Tornado's bare English
+    "404: Not Found". Jupyter's `prepare()` runs first (so the error page has its user and XSRF is checked as on
+    every other route); then every method is not found."""
+
+    def _not_found(self, *args, **kwargs):
+        raise tornado.web.HTTPError(404)
+
+    get = head = post = put = patch = delete = options = _not_found
 
 
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -163,6 +177,9 @@ class CourseVoila(Voila):
         settings = super().init_settings()
         settings["cookie_secret"] = self.cookie_secret
         settings[LEARNER_COOKIE_SETTING] = self.learner_cookie  # the learner remembered by the browser (issue 14)
+        # An address no route serves: the course's "page not found", checked and wrapped as every route is.
+        settings["default_handler_class"] = self.wrap(("", NotFoundPage))[1]
+        settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
         if self.warm > 0 and isinstance(self.kernel_manager, CourseKernelManager) \
                 and hasattr(self.kernel_manager, "fill_if_needed"):
             from .warm import WarmPlan, Warming

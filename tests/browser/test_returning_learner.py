@@ -3,7 +3,7 @@ in both languages:
 
 - after "Save my name" the address bar carries the learner and the browser keeps a signed learner cookie;
 - `fmse-course serve` is stopped and started again (same data folder, so the same records and cookie secret);
-  opening `/` again shows "Continue as <name>" with the progress kept, and module 0 shows each earlier answer's
+  opening `/` again shows "Continue as <name>" (to the next unfinished module) with the progress kept, and module 0 shows each earlier answer's
   result (item 2);
 - "I'm someone else" forgets the learner in this browser: `/` then asks for a name again;
 - typing the same name again asks "is that you?" instead of making a second learner; "Yes" continues as them,
@@ -21,6 +21,7 @@ import pytest
 from pagekit import RENDERED, answer_all, axe_failures, exercise_ids, run_axe
 from servers import CourseServer
 from fmse_widgets.i18n import translator
+from fmse_widgets.course import pages
 
 pytestmark = pytest.mark.browser
 
@@ -114,9 +115,12 @@ def test_a_learner_is_recognised_after_a_restart_and_a_same_name_is_asked_about(
         wcag, serious = axe_failures(run_axe(page))
         assert wcag == [] and serious == [], json.dumps(wcag + serious, indent=1, ensure_ascii=False)
 
-        # "Continue as …" opens module 0, where each exercise answered before shows its result (issue 14 item 2)
-        # and can be answered again.
-        part.locator("a.fmse-continue").click()
+        # "Continue as …" carries them on to the next unfinished module: module 0 is complete, so module 1.
+        module_1 = next(p.path for p in pages() if p.lang == lang and p.kind == "module" and p.path != module_0)
+        assert part.locator("a.fmse-continue").get_attribute("href").startswith(module_1 + "?"), module_1
+        # Module 0, opened again from the start link, shows each exercise answered before with its result (issue
+        # 14 item 2), and each can be answered again.
+        part.locator("a.fmse-start").click()
         page.wait_for_function(RENDERED, timeout=60_000)
         count = len(exercise_ids(module_0))
         page.wait_for_function(f"() => document.querySelectorAll('.fmse-exercise .fmse-previous-answer').length "

@@ -45,7 +45,7 @@ class IdentityView(w.VBox):
 
     def __init__(self, lang: str, *, identity: ident.Identity | None = None, remember: bool = False,
                  store_factory: Callable[[], RecordStore] = open_store, workshop: str | None = None,
-                 continue_to: str | None = None, **kwargs):
+                 continue_to: str | Callable[[str], str] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.errors = alert_box()  # first: the callbacks wrapped below report into it
         self.lang, self.remember, self.store_factory, self.workshop = lang, remember, store_factory, workshop
@@ -64,7 +64,9 @@ class IdentityView(w.VBox):
         self.form = w.VBox([self.name_box, w.HBox([self.save_button, self.anonymous_button])])
         self.status = w.HTML("")
         self.status.add_class("fmse-live")
-        self.continue_to = continue_to  # the page "Continue as" opens
+        # The page "Continue as" opens: a path, or a function of the learner's id giving one (the landing page's
+        # next unfinished module).
+        self.continue_to = continue_to
         # Same name as a learner already on this computer: asked, never a silent second learner.
         self.same_question = w.HTML("")
         self.same_yes = w.Button(description="", button_style="primary")
@@ -233,7 +235,8 @@ class IdentityView(w.VBox):
         other = tr.gettext("I'm someone else")
         query = urlencode([(ident.QUERY_KEY, self.learner_id)] +
                           ([(ident.WORKSHOP_KEY, self.workshop)] if self.workshop else []))
-        go = self.link(self.continue_to) if self.continue_to else ""
+        where = self.continue_to(self.learner_id) if callable(self.continue_to) else self.continue_to
+        go = self.link(where) if where else ""
         continue_link = (f'<a class="fmse-continue fmse-button-link" href="{escape(go)}">{escape(label)}</a> '
                          if go else "")
         return (f'<p class="fmse-browser-actions" lang="{self.lang}">{continue_link}'

@@ -280,6 +280,20 @@ def module_progress(lang: str, events: Sequence[Answer], root: Path | None = Non
     return result
 
 
+def resume_module(lang: str, events: Sequence[Answer], root: Path | None = None) -> PageInfo:
+    """Where a returning learner carries on, in `lang`: the first required module not completed yet, in course
+    order; once the course is complete, the first optional module not completed (module 08); once everything is,
+    the first module (to revisit)."""
+    modules = _modules(lang, root)
+    states = {m.page: m for m in module_states(completion_rule(root), events)}
+    for wanted in (True, False):
+        for info in modules:
+            state = states.get(info.page)
+            if state is not None and state.required == wanted and state.total and not state.completed:
+                return info
+    return modules[0]
+
+
 def _modules(lang: str, root: Path | None) -> list[PageInfo]:
     try:
         return [p for p in pages(root) if p.lang == lang and p.kind == "module"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 import ipywidgets as w
@@ -33,8 +34,22 @@ class ExerciseView(w.VBox):
         # An HTML widget, not an Output widget: Output widgets written during Voilà's first render can hang
         # the page (voila#1446), and this one exists empty from the start so screen readers announce it.
         self.errors = alert_box()
+        self.presses = 0  # answers checked (and prompts given) through say(), for "Attempt N"
         self.add_class("fmse-exercise")
         self.add_class(f"fmse-{exercise.type}")
+
+    def say(self, html: str) -> None:
+        """Put `html` (the answer's feedback, or a prompt to answer first) in the live region. From the second
+        press on, its first paragraph says which attempt it answers ("Attempt 2: ✓ Correct."), as the knowledge
+        checks do: the same answer checked again would otherwise leave the region's text unchanged, and a screen
+        reader would say nothing."""
+        self.presses += 1
+        if self.presses >= 2:
+            # TRANSLATORS: {n} counts the presses of Submit (2, 3, ...); {sentence} is the announcement itself.
+            template = esc(self.tr.gettext("Attempt {n}: {sentence}"))
+            html = FIRST_PARAGRAPH.sub(lambda m: m.group(1) + template.format(n=self.presses, sentence=m.group(2))
+                                       + m.group(3), html, count=1)
+        self.feedback.value = html
 
     def safely(self, callback):
         """Wrap a widget callback so a failure is shown in the page and logged, never swallowed."""
@@ -59,6 +74,9 @@ class ExerciseView(w.VBox):
 
     def _saved_after_all(self) -> None:
         self.errors.value = ""
+
+
+FIRST_PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.S)
 
 
 def esc(text: str) -> str:

@@ -51,7 +51,7 @@ class ChatView(ExerciseView):
         marked = self.marked()
         if not marked:
             again = tr.gettext("Tick at least one message first.")
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(again)}</p>')
             return
         result = check(exercise, marked)
         signs = result.found + result.missed
@@ -76,5 +76,5 @@ class ChatView(ExerciseView):
         why = fill(tr.gettext("Why: {reason} ({source})"), reason=rich(exercise.why(lang)),
                    source=esc(source_label(exercise.section, lang)))
         parts.append(f'<ul class="fmse-results">{items}</ul><p class="fmse-why">{why}</p>')
-        self.feedback.value = "".join(parts)
+        self.say("".join(parts))
         self.finish(tuple(marked), result.score, passed=None)

@@ -52,14 +52,14 @@ class ChoiceView(ExerciseView):
         chosen = self.chosen_ids()
         if not chosen:
             again = self.tr.gettext("Choose an answer first.")
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(again)}</p>')
             return
         result = check(self.exercise, chosen)
         if self.deferred and not self.revealed:
             self.sent = tuple(chosen)
-            self.feedback.value = self._sent_html()
+            self.say(self._sent_html())
         else:
-            self.feedback.value = self._verdict_html(chosen, why=True)
+            self.say(self._verdict_html(chosen, why=True))
         self.finish(tuple(chosen), result.score, passed=result.correct)
 
     def reveal(self, shown: bool = True) -> None:

@@ -40,16 +40,16 @@ class CoachView(ExerciseView):
         text = self.text.value
         if not text.strip():
             again = tr.gettext("Write what you would say first.")
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(again)}</p>')
             return
         if len(text) > MAX_CHARS:
             too_long = tr.ngettext("Please keep it shorter: the coach reads up to {n} character.",
                                    "Please keep it shorter: the coach reads up to {n} characters.",
                                    MAX_CHARS).format(n=MAX_CHARS)
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(too_long)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(too_long)}</p>')
             return
         result = check(self.exercise, text, self.lang)
-        self.feedback.value = self._result_html(result)
+        self.say(self._result_html(result))
         self.finish(result.phrase_ids, 1.0 if result.clean else 0.0, passed=None)
 
     def _result_html(self, result: CoachResult) -> str:

@@ -36,7 +36,7 @@ class MythFactView(ExerciseView):
             again = tr.ngettext("Answer every statement first: {n} statement has no answer yet.",
                                 "Answer every statement first: {n} statements have no answer yet.",
                                 left).format(n=left)
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(again)}</p>')
             return
         result = check(self.exercise, answers)
         total = len(result.cards)
@@ -48,7 +48,7 @@ class MythFactView(ExerciseView):
         items = [f"<li>{mark(r.right)}<strong>{rich(r.card.statement(lang))}</strong> "
                  f"{esc(said[r.right, r.card.fact])} {rich(r.card.explanation(lang))}</li>" for r in result.cards]
         source = f"({source_label(self.exercise.section, lang)})"
-        self.feedback.value = (verdict(tr, result.right == total, wrong_text=summary) +
+        self.say((verdict(tr, result.right == total, wrong_text=summary) +
                                (f"<p>{esc(summary)}</p>" if result.right == total else "") +
-                               f'<ul class="fmse-results">{"".join(items)}</ul><p class="fmse-why">{esc(source)}</p>')
+                               f'<ul class="fmse-results">{"".join(items)}</ul><p class="fmse-why">{esc(source)}</p>'))
         self.finish(result.choices, result.score, passed=None)

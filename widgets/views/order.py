@@ -80,8 +80,8 @@ class OrderView(ExerciseView):
         why = fill(tr.gettext("Why: {reason} ({source})"), reason=rich(exercise.why(lang)),
                    source=esc(source_label(exercise.section, lang)))
         right_order = tr.gettext("Right order.")
-        self.feedback.value = (verdict(tr, result.correct, right_text=right_order, wrong_text=summary) +
+        self.say((verdict(tr, result.correct, right_text=right_order, wrong_text=summary) +
                                f'<ol class="fmse-results">{items}</ol>' +
                                (f'<p class="fmse-why">{why}</p>' if result.correct else
-                                f"<p>{esc(again)}</p>"))
+                                f"<p>{esc(again)}</p>")))
         self.finish(result.order, result.score, passed=None)

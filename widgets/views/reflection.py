@@ -50,6 +50,6 @@ class ReflectionView(ExerciseView):
                     "The file keeps the first {n} character of your notes.",
                     "The file keeps the first {n} characters of your notes.", MAX_CHARS).format(n=MAX_CHARS)) + "</p>")
         first_time = not self.completed
-        self.feedback.value = "".join(parts)
+        self.say("".join(parts))
         if first_time:  # one event: a reflection has nothing to mark; pressing Finish again only renews the link
             self.finish((), 1.0, passed=None)

@@ -39,7 +39,7 @@ class SortView(ExerciseView):
             again = tr.ngettext("Choose a category for every item first: {n} item has none yet.",
                                 "Choose a category for every item first: {n} items have none yet.",
                                 left).format(n=left)
-            self.feedback.value = f'<p class="fmse-prompt-again">{esc(again)}</p>'
+            self.say(f'<p class="fmse-prompt-again">{esc(again)}</p>')
             return
         result = check(exercise, placed)
         total = len(result.items)
@@ -53,7 +53,7 @@ class SortView(ExerciseView):
                          f"{rich(r.item.feedback(lang))}</li>")
         why = fill(tr.gettext("Why: {reason} ({source})"), reason=rich(exercise.why(lang)),
                    source=esc(source_label(exercise.section, lang)))
-        self.feedback.value = (verdict(tr, result.correct, wrong_text=summary) +
+        self.say((verdict(tr, result.correct, wrong_text=summary) +
                                (f"<p>{esc(summary)}</p>" if result.correct else "") +
-                               f'<ul class="fmse-results">{"".join(items)}</ul><p class="fmse-why">{why}</p>')
+                               f'<ul class="fmse-results">{"".join(items)}</ul><p class="fmse-why">{why}</p>'))
         self.finish(result.choices, result.score, passed=None)
