@@ -112,8 +112,7 @@ _MEASURED = _measured()
 _quick_test: list[str] = []  # the node id of the running test when it is not marked slow or browser
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
+def _watched(item):
     quick = item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None
     if quick:
         _quick_test.append(item.nodeid)
@@ -122,6 +121,18 @@ def pytest_runtest_protocol(item, nextitem):
     finally:
         if quick:
             _quick_test.pop()
+
+
+# Setup and the test itself (not teardown: the last test of a file may be quick while its file's slow fixture
+# stops a server it started for the slow tests before it).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    yield from _watched(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield from _watched(item)
 
 
 _popen_init = subprocess.Popen.__init__
