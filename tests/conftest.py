@@ -77,6 +77,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     weight: dict[str, float] = {}
     for item in items:
         weight[item.path] = weight.get(item.path, 0.0) + _expected_seconds(item)
+    for path in {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}:
+        weight[path] += 20.0  # its servers, kernels or installs start: every such file before the quick-only ones
     first_seen = {path: n for n, path in reversed(list(enumerate(item.path for item in items)))}
     items.sort(key=lambda item: (-_file_seconds(item.path, weight[item.path]), first_seen[item.path]))
 
