@@ -313,3 +313,37 @@ def test_pages_import_only_what_they_use(path, tmp_path):
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout, out.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_la_leads_staff_training_is_counts_per_setting_and_module_with_no_names(tmp_path, lang):
+    """records.training_view.SettingCounts (the la-lead's tab on a hub), on a real SQLite store: one row per
+    setting with its number of people and, per module, how many completed it; no name or learner id anywhere."""
+    from fmse_widgets.i18n import translator
+    from fmse_widgets.records.sqlite import SQLiteStore
+    from fmse_widgets.records.training_view import SettingCounts
+
+    path = tmp_path / "records.sqlite3"
+    with SQLiteStore(path) as store:
+        store.add_setting("ysgol-y-bryn", "Ysgol y Bryn", "Ysgol y Bryn")
+        store.add_setting("ysgol-glan", "Ysgol Glan", "Ysgol Glan")
+        ids = {name: store.add_learner(name).learner_id for name in ("Anwen Lloyd", "Bethan Rhys", "Carys Puw")}
+        store.assign_setting("ysgol-y-bryn", [ids["Anwen Lloyd"], ids["Bethan Rhys"]])
+        store.assign_setting("ysgol-glan", [ids["Carys Puw"]])
+        store.record_completion(ids["Anwen Lloyd"], "context", completed_at="2026-03-01T10:00:00+00:00")
+        store.record_completion(ids["Carys Puw"], "context", completed_at="2026-03-02T10:00:00+00:00")
+        store.record_completion(ids["Carys Puw"], "what-it-looks-like", completed_at="2026-03-03T10:00:00+00:00")
+    view = SettingCounts(lang, store_factory=lambda: SQLiteStore(path))
+    html = view.table.value
+    rows = {m.group(1): re.findall(r"<td>(\d+)</td>", m.group(2))
+            for m in re.finditer(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', html)}
+    modules = view.modules()
+    context, signs = ([i for i, m in enumerate(modules) if m[0] == page][0] for page in ("context", "what-it-looks-like"))
+    assert rows["ysgol-y-bryn"][0] == "2" and rows["ysgol-glan"][0] == "1"
+    assert rows["ysgol-y-bryn"][1 + context] == "1" and rows["ysgol-y-bryn"][1 + signs] == "0"
+    assert rows["ysgol-glan"][1 + context] == "1" and rows["ysgol-glan"][1 + signs] == "1"
+    assert translator(lang).gettext("People") in html
+    shown = html + view.summary.value
+    for name, learner_id in ids.items():
+        assert name not in shown and learner_id not in shown
+    assert view.errors.value == ""

@@ -12,8 +12,8 @@ the module (starting one takes a while on two cores).
 - the DSP sees exactly their setting's staff; the la-lead sees counts per setting and no names.
 
 Needs root (useradd, LocalProcessSpawner), npm's configurable-http-proxy (scripts/test runs `npm ci`).
-The records here are SQLite; tests/test_hub_postgres.py runs a hub with its records in PostgreSQL. Not covered
-(see docs/deploy.md and the notes): Chromium through the hub, PostgreSQL for the hub's own database.
+The records here are SQLite; tests/test_hub_postgres.py runs a hub with its records and its own database in
+PostgreSQL, and tests/browser/test_hub_browser.py the whole scenario in Chromium through such a hub.
 """
 from __future__ import annotations
 

@@ -125,3 +125,79 @@ def test_the_la_lead_writes_nothing(records):
     with pytest.raises(Refused):
         records.call(LEAD, "record_event", {"event": EVENT})
     assert records.call(LEAD, "events", {}) == []
+
+
+@pytest.mark.parametrize("groups, reason", [
+    ([], "no-setting"),
+    (["fmse-dsp"], "no-setting"),
+    (["fmse-setting-a", "fmse-setting-b"], "several-settings"),
+    (["fmse-setting-" + "y" * 41], "setting-too-long"),
+    (["fmse-setting-Ysgol_Y_Bryn"], "setting-invalid"),
+])
+def test_without_a_usable_setting_the_refusal_says_why_in_both_languages(records, groups, reason):
+    """Not a generic refusal: the reason travels to the user's page (hub.client.ServiceError), which says it in
+    the page's language; the service's own message is bilingual, Welsh first, and names the group."""
+    who = asker("nia", groups)
+    with pytest.raises(Refused) as refused:
+        records.call(who, "record_event", {"event": EVENT})
+    assert refused.value.reason == reason
+    message = refused.value.message()
+    assert message.index("Ni chadwyd eich ateb") < message.index("Your answer was not saved")
+    if reason == "setting-too-long":
+        assert "fmse-setting-" + "y" * 41 in message and "40" in message
+
+
+def test_forty_characters_is_the_longest_setting_id():
+    assert asker("x", ["fmse-setting-" + "y" * 40]).setting == "y" * 40
+    assert asker("x", ["fmse-setting-" + "y" * 41]).setting is None
+
+
+def test_an_la_lead_is_told_their_own_answers_are_not_kept(records):
+    for method, args in (("add_learner", {"name": "lea"}), ("record_event", {"event": EVENT})):
+        with pytest.raises(Refused) as refused:
+            records.call(LEAD, method, args)
+        assert refused.value.reason == "la-lead-own" and "fmse-la-lead" in refused.value.message()
+    assert records.call(LEAD, "learner", {}) is None  # nothing of their own, and no error for asking
+
+
+def test_the_kernel_gets_the_reason_in_its_own_language():
+    from fmse_widgets.hub.client import ServiceError
+
+    error = ServiceError("Gwrthodwyd … / Refused …", "setting-too-long", "fmse-setting-" + "y" * 41)
+    assert error.kind == "setting-too-long"
+    assert "at most 40 characters" in error.in_language("en").message("en")
+    assert "40 nod ar y mwyaf" in error.message("cy")
+    assert ServiceError("Gwrthodwyd / Refused", "something-else").kind == "failed"
+
+
+def test_the_service_issues_and_signs_certificates_and_a_dsp_sees_them_verified(records):
+    """A kernel cannot sign a certificate the DSP's view trusts, nor record one: the service checks the records
+    and signs with the key the store holds; its trusted keys include that key, so the DSP's view verifies it."""
+    from fmse_widgets.records import certificate as cert
+    from fmse_widgets.records import signing
+
+    for requirement in cert.load_rule().requirements:
+        if requirement.required:
+            for exercise in (*requirement.answer, *requirement.passes):
+                records.call(ANN, "record_event", {"event": {**EVENT, "exercise_id": exercise,
+                                                            "page": requirement.page}})
+    with pytest.raises(Refused):
+        records.call(ANN, "record_certificate", {"certificate": {}})
+    issued = records.call(ANN, "issue_certificate", {"setting_name": "Ysgol y Bryn"})
+    certificate = issued["certificate"]
+    assert certificate.learner_id == hub_learner_id("ann") and issued["contents"]["setting"] == "Ysgol y Bryn"
+    trusted = {k.public_key for k in records.call(DEE, "trusted_keys", {})}
+    assert certificate.public_key in trusted
+    assert certificate.public_key == signing.public_bytes(signing.store_private_key(records.store)).hex()
+    seen = records.call(DEE, "certificates", {"learner_id": hub_learner_id("ann")})
+    assert [c.code for c in seen] == [certificate.code]
+    assert cert.certificate_trust(seen[0], trusted) == "verified"
+    from fmse_widgets.records.errors import RecordsError
+
+    with pytest.raises(RecordsError) as not_yet:  # ben has one answer: not earned, nothing signed or recorded
+        records.call(BEN, "issue_certificate", {})
+    assert not_yet.value.kind == "invalid" and "not earned yet" in not_yet.value.detail
+    assert records.call(BEN, "certificates", {}) == []
+    with pytest.raises(Refused) as refused:
+        records.call(LEAD, "issue_certificate", {})
+    assert refused.value.reason == "la-lead-own"

@@ -33,8 +33,8 @@ from .processes import free_port, port_free, stop_server
 
 NEEDED_PYTHON = (3, 11)
 FIXED_VOILA = (0, 5, 6)  # CVE-2024-30265: file read through /static
-TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "fmse_i18n.html.j2",
-                  "fmse_strings.html.j2", "static/course.css", "static/course.js")
+TEMPLATE_FILES = ("conf.json", "index.html.j2", "page.html", "error.html", "404.html", "refused.html",
+                  "fmse_i18n.html.j2", "fmse_strings.html.j2", "static/course.css", "static/course.js")
 IMPORT_NAMES = {"pyyaml": "yaml", "fpdf2": "fpdf", "python-docx": "docx", "jupyter-server": "jupyter_server",
                 "ipython": "IPython"}
 PAGE_TIMEOUT = 120

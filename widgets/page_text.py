@@ -35,6 +35,13 @@ STRINGS = {
                                           "problem continues, tell the course trainer or your IT support; the "
                                           "course's `fmse-course check` command can help find the cause."),
     "error_code": marked("page template", "Error code: {code}"),
+    # a user's server on a hub: a page the user's role does not open (widgets/server_extension.py)
+    "refused_title": marked("page template", "Refused"),
+    "refused_body": marked("page template", "This page is not open to your account."),
+    "refused_dashboard": marked("page template", "The safeguarding lead's dashboard is for a setting's designated "
+                                                 "safeguarding person (DSP) and the local authority's lead. Your "
+                                                 "account is not in the hub's `fmse-dsp` or `fmse-la-lead` group; if "
+                                                 "it should be, ask the hub's administrator."),
     "home": marked("page template", "Go to the course start page"),
     "kernel_closed_limit": marked("page template", "This page was closed because more than 8 course pages were open "
                                                    "in this browser. Close the pages you are not using, then reload "

@@ -25,7 +25,7 @@ from jupyter_server.utils import url_path_join
 
 from .file_routes import clean_file_errors
 from .kernel_channel import CourseKernelConnection
-from .kernels import CourseKernelManager
+from .kernels import CourseKernelManager, OwnedPageHandler
 from .learner_cookie import SETTING as LEARNER_COOKIE_SETTING
 from .server import LANDING, RedirectToLanding, course_routes, replaced, use_course_template
 
@@ -120,7 +120,8 @@ def _load_jupyter_server_extension(server_app) -> None:
     base_url = web_app.settings.get("base_url", "/")
     web_app.settings[LEARNER_COOKIE_SETTING] = False  # the learner is the hub user, not a remembered cookie
     routes = [(url_path_join(base_url, r"/voila/?"), RedirectToLanding), *course_routes(base_url)]
-    routes += replaced(_locked(voila_routes(server_app)))
+    routes += [(pattern, HubPageHandler if cls is OwnedPageHandler else cls, *rest)
+               for pattern, cls, *rest in replaced(_locked(voila_routes(server_app)))]
     web_app.add_handlers(".*$", [(pattern, clean_file_errors(cls), *rest) for pattern, cls, *rest in routes])
     if "voila_jinja2_env" in web_app.settings and "jinja2_env" in web_app.settings:
         web_app.settings["jinja2_env"] = _CourseErrorPages(web_app.settings["jinja2_env"],
@@ -129,21 +130,23 @@ def _load_jupyter_server_extension(server_app) -> None:
 
 load_jupyter_server_extension = _load_jupyter_server_extension
 
-ERROR_PAGES = frozenset({"404.html", "error.html"})
+ERROR_PAGES = {"404.html": "404.html", "error.html": "error.html", "403.html": "refused.html"}
 
 
 class _CourseErrorPages:
     """The server's template environment, except that its error pages are the course template's (bilingual,
     Welsh first, never the exception's text): jupyter_server renders `<status>.html`, else `error.html`, for
     any route it answers with an error, so an unknown address under the user's server gets the course's page.
+    A refusal (403) gets the course's refusal page (refused.html: "Refused", and why where the course knows).
     Its other pages (login, logout) stay Jupyter's."""
 
     def __init__(self, server_env, course_env) -> None:
         self._server_env, self._course_env = server_env, course_env
 
     def get_template(self, name, *args, **kwargs):
-        env = self._course_env if name in ERROR_PAGES else self._server_env
-        return env.get_template(name, *args, **kwargs)
+        if name in ERROR_PAGES:
+            return self._course_env.get_template(ERROR_PAGES[name], *args, **kwargs)
+        return self._server_env.get_template(name, *args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self._server_env, name)
@@ -190,3 +193,50 @@ class PageKernelConnection(CourseKernelConnection):
             super().handle_outgoing_message(stream, outgoing_msg)
         else:
             super(CourseKernelConnection, self).handle_outgoing_message(stream, outgoing_msg)
+
+
+def dashboard_paths() -> frozenset[str]:
+    """The dashboard's pages (notebooks/ paths, e.g. "en/dashboard.ipynb"), in every language."""
+    from .course import pages
+
+    return frozenset(p.path for p in pages() if p.kind == "dashboard")
+
+
+class HubPageHandler(OwnedPageHandler):
+    """A course page in a user's server. On a hub with the records service, the dashboard is refused (403, the
+    course's bilingual refusal page saying who it is for) to anyone the service finds to be staff (not in
+    `fmse-dsp` or `fmse-la-lead`): the service alone decides what records anyone reads (widgets/hub/service.py),
+    and this spares staff a page of refusals. Asked after Jupyter has checked the request is the server's own
+    user's."""
+
+    async def prepare(self):
+        result = super().prepare()
+        if result is not None:
+            await result
+        if self._finished or self.request.method != "GET":
+            return
+        from .hub.client import uses_service
+
+        path = self.path_args[0] if self.path_args else ""
+        # Refused when the service says "staff"; if it cannot be asked, the page opens and its Staff training
+        # tab says the records cannot be reached (the service decides what is read either way).
+        if uses_service() and path.strip("/") in dashboard_paths() and await self._role() == "staff":
+            from tornado.web import HTTPError
+
+            self.log.info("Refused the dashboard to %s: not a DSP or la-lead on the hub.", self.current_user)
+            raise HTTPError(403, "fmse-dashboard")
+
+    def get_template(self, name):
+        """Voilà's template environment, with a refusal (403) rendered as the course's refusal page."""
+        return super().get_template(ERROR_PAGES["403.html"] if name == "403.html" else name)
+
+    async def _role(self) -> str | None:
+        """This server's user's role, from the records service (None if it cannot be asked)."""
+        import asyncio
+
+        from .hub.client import ServiceError, whoami
+
+        try:
+            return (await asyncio.to_thread(whoami))["role"]
+        except (ServiceError, KeyError, TypeError):
+            return None

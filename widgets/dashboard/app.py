@@ -143,11 +143,42 @@ STYLE = """<style>""" + CHART_CSS + """
 </style>"""
 
 
-def staff_training(lang: str) -> w.Widget:
-    """The "Staff training" tab: who has completed which module, from the learner records."""
-    from ..records.training_view import StaffTraining
+def hub_role() -> str | None:
+    """On a hub with the records service, this user's role there ("staff", "dsp", "la-lead"), as the service
+    finds it from the hub's groups; None elsewhere (`fmse-course serve`, a laptop), or when the service cannot be
+    asked (the Staff training tab then says why when it reads the records)."""
+    from ..hub.client import ServiceError, uses_service, whoami
 
+    if not uses_service():
+        return None
+    try:
+        return whoami()["role"]
+    except (ServiceError, KeyError, TypeError):
+        return None
+
+
+def staff_training(lang: str) -> w.Widget:
+    """The "Staff training" tab: who has completed which module, from the learner records. On a hub it follows
+    the user's role: a DSP sees their setting's staff (the records service gives nothing else), an la-lead counts
+    per setting and module with no names, anyone else (staff; JupyterLab lets them run this notebook) a refusal."""
+    from ..records.training_view import SettingCounts, StaffTraining
+
+    role = hub_role()
+    if role == "la-lead":
+        return SettingCounts(lang)
+    if role == "staff":
+        box = w.HTML(value=f'<p class="fmse-error">{escape(dashboard_refusal(lang))}</p>')
+        box.add_class("fmse-alert")
+        return box
     return StaffTraining(lang)
+
+
+def dashboard_refusal(lang: str) -> str:
+    """Why a member of staff on a hub does not get the dashboard's staff training, in `lang`."""
+    return translator(lang).gettext(
+        "The staff training records are for your setting's designated safeguarding person (DSP) and the local "
+        "authority's lead. Your account is not in the hub's fmse-dsp or fmse-la-lead group; if it should be, ask "
+        "the hub's administrator.")
 
 
 class Dashboard(w.VBox):

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from typing import Any, Iterable, Mapping
 
-from ..records.errors import RecordsError
+from ..records.errors import UNKEPT, RecordsError
 from ..records.store import Bundle, Certificate, Completion, Learner, StoredEvent
 from ..recording import ExerciseEvent
 
@@ -34,10 +34,15 @@ def uses_service(environ: Mapping[str, str] | None = None) -> bool:
 
 
 class ServiceError(RecordsError):
-    """The service refused, or could not be reached; the detail is the service's own message (bilingual)."""
+    """The service refused, or could not be reached; the detail is the service's own message (bilingual). A refusal
+    with a reason of its own (errors.UNKEPT: no setting group, an la-lead's own records) is that kind of
+    RecordsError instead, told in the page's language."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("failed", path="fmse-records", detail=message)
+    def __init__(self, message: str, reason: str | None = None, detail: str = "") -> None:
+        if reason in UNKEPT:
+            super().__init__(str(reason), path="fmse-records", detail=detail)
+        else:
+            super().__init__("failed", path="fmse-records", detail=message)
 
 
 def call(method: str, args: dict | None = None, environ: Mapping[str, str] | None = None) -> Any:
@@ -56,10 +61,12 @@ def call(method: str, args: dict | None = None, environ: Mapping[str, str] | Non
     except urllib.error.HTTPError as error:
         with error:
             try:
-                message = json.loads(error.read()).get("error") or UNAVAILABLE
-            except ValueError:
-                message = UNAVAILABLE
-        raise ServiceError(message) from None
+                answer = json.loads(error.read())
+                message = answer.get("error") or UNAVAILABLE
+                reason, detail = answer.get("reason"), str(answer.get("detail") or "")[:120]
+            except (ValueError, AttributeError):
+                message, reason, detail = UNAVAILABLE, None, ""
+        raise ServiceError(message, reason, detail) from None
     except (OSError, ValueError, KeyError):
         raise ServiceError(UNAVAILABLE) from None
 
@@ -113,11 +120,6 @@ class ServiceStore:
         return self._call("record_completion", learner_id=learner_id, page=page, workshop=workshop,
                           completed_at=completed_at)
 
-    def record_certificate(self, certificate: Certificate) -> None:
-        from dataclasses import asdict
-
-        self._call("record_certificate", certificate=asdict(certificate))
-
     def events(self, *, learner_id: str | None = None, include_workshops: bool = True) -> list[StoredEvent]:
         return [_event(x) for x in self._call("events", learner_id=learner_id, include_workshops=include_workshops)]
 
@@ -138,7 +140,17 @@ class ServiceStore:
                       [Certificate(**x) for x in data["certificates"]])
 
     def trusted_keys(self) -> list:
-        return self._call("trusted_keys")
+        from ..records.signing import TrustedKey
+
+        return [TrustedKey(**x) for x in self._call("trusted_keys")]
+
+    def issue_certificate(self, setting_name: str | None = None):
+        """This user's certificate, issued and signed by the service from their records there
+        (records.certificate.issue's result; RecordsError saying what is missing if not earned yet)."""
+        from ..records.certificate import Issued
+
+        data = self._call("issue_certificate", setting_name=setting_name)
+        return Issued(Certificate(**data["certificate"]), data["contents"])
 
     def summary(self) -> list[tuple[str, str, int]]:
         """Counts per setting and module (la-lead: every setting; dsp: their own), in the store interface's
@@ -153,7 +165,8 @@ class ServiceStore:
     def _not_here(self, *args, **kwargs):
         raise ServiceError(NOT_HERE)
 
-    merge = purge = delete_learner = open_workshop = room = set_room = join_workshop = _not_here
+    # Certificates are issued by the service (issue_certificate), not recorded from a kernel.
+    merge = purge = delete_learner = record_certificate = open_workshop = room = set_room = join_workshop = _not_here
     participants = workshop_events = trust_key = untrust_key = _not_here
     # Settings come from the hub's groups (fmse-setting-<id>), not from the user's server.
     add_setting = education_settings = assign_setting = setting_of = setting_learners = schema_version = _not_here

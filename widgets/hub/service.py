@@ -9,7 +9,8 @@ hub whose token it is (and that the token may use this service: scope `access:se
 reads the user's groups from the hub with its own token (scopes `list:groups` and `read:groups`, nothing else), and answers only
 what that user's role allows (widgets/hub/roles.py):
 
-- everyone: their own learner record, events, completions, certificates and export;
+- everyone: their own learner record, events, completions, certificates and export; their certificate is
+  issued and signed here (`issue_certificate`, with the store's key), never recorded as a kernel made it;
 - dsp: also their setting's staff (the members of their `fmse-setting-<id>` group) and the setting's summary;
 - la-lead: counts per setting and module (`summary`), never a name or learner id;
 - nobody through the service: merging, purging, deleting, workshops, trusting keys (an administrator does
@@ -31,9 +32,9 @@ from typing import Any
 
 import tornado.web
 
-from ..records.errors import RecordsError
+from ..records.errors import UNKEPT, RecordsError
 from ..records.identity import hub_learner_id, hub_name
-from ..records.store import Certificate, check_learner_id
+from ..records.store import check_learner_id
 from ..recording import ExerciseEvent
 from ..records.roles import Asker as StoreAsker
 from ..records.roles import ScopedStore, scoped
@@ -52,7 +53,23 @@ UNAVAILABLE = "Nid oes modd cyrraedd yr hwb ar hyn o bryd. / The hub cannot be r
 
 
 class Refused(Exception):
-    """A request the asker's role does not allow."""
+    """A request the asker's role does not allow; `reason` a RecordsError kind when the refusal has its own
+    message (errors.UNKEPT: no setting group, an la-lead's own records), with `detail` (the group's name)."""
+
+    def __init__(self, what: str, reason: str = "forbidden", detail: str = "") -> None:
+        super().__init__(what)
+        self.reason, self.detail = reason, detail
+
+    def message(self) -> str:
+        """Bilingual, Welsh first."""
+        if self.reason not in UNKEPT:
+            return REFUSED
+        problem = RecordsError(self.reason, path=SERVICE_NAME, detail=self.detail)
+        return f"{problem.message('cy')} / {problem.message('en')}"
+
+
+# What an la-lead is refused with its own message: their own records (they see counts only).
+OWN_RECORDS = frozenset({"add_learner", "rename_learner", "record_event", "record_completion", "issue_certificate"})
 
 
 def open_records_store(url: str | None = None):
@@ -97,7 +114,7 @@ class Records:
         if who.role == LA_LEAD:
             return StoreAsker("la-lead")
         if not who.setting:
-            raise Refused("no setting")
+            raise Refused("no setting", who.problem or "no-setting", who.group)
         learner_id = hub_learner_id(who.user)
         self._place(learner_id, who.setting, who.user)
         return StoreAsker(DSP if who.role == DSP else STAFF, learner_id, who.setting)
@@ -122,6 +139,8 @@ class Records:
                     "role": who.role}
         if method not in METHODS:
             raise Refused(method)
+        if who.role == LA_LEAD and method in OWN_RECORDS:
+            raise Refused(method, "la-lead-own")
         store = scoped(self.store, self.store_asker(who))
         try:
             return self._call(store, own, method, args)
@@ -157,8 +176,6 @@ class Records:
         if method == "record_completion":
             return store.record_completion(args.get("learner_id", own), args["page"], workshop=args.get("workshop"),
                                            completed_at=args.get("completed_at"))
-        if method == "record_certificate":
-            return store.record_certificate(Certificate(**args["certificate"]))
         if method in ("events", "completions", "certificates"):
             extra = {"include_workshops": args.get("include_workshops", True)} if method != "certificates" else {}
             return getattr(store, method)(learner_id=self._asked(store, own, args.get("learner_id")), **extra)
@@ -170,10 +187,38 @@ class Records:
                 wanted = [self._asked(store, own, x) for x in wanted]
             return store.export(wanted).as_json()
         if method == "trusted_keys":
-            return store.trusted_keys()
+            return self.trusted_keys(store)
+        if method == "issue_certificate":
+            return self.issue_certificate(store, own, args)
         if method == "summary":
             return self.summary(store)
         raise Refused(method)
+
+    def issue_certificate(self, store, own: str, args: dict) -> dict:
+        """The asker's own certificate, checked against their own records here and signed with the key the store
+        holds (a shared store's deployment key; else the service's own data folder's key), never a key of the
+        user's: a user's kernel can neither sign a certificate the DSP's view trusts nor record one
+        (`record_certificate` is not a method of the service). Refused (invalid) when not earned yet."""
+        from ..records import certificate as cert
+        from ..records import signing
+
+        name = args.get("setting_name")
+        issued = cert.issue(store, own, private_key=signing.store_private_key(self.store),
+                            setting_name=name if isinstance(name, str) and name.strip() else None)
+        return {"certificate": issued.certificate, "contents": issued.contents}
+
+    def trusted_keys(self, store) -> list:
+        """The store's trusted keys, and the key this service signs certificates with (so a DSP's view verifies
+        the certificates the service issued)."""
+        from ..records import signing
+
+        found = list(store.trusted_keys())
+        signer = signing.store_private_key(self.store, create=False)
+        if signer is not None:
+            public = signing.public_bytes(signer).hex()
+            if public not in {k.public_key for k in found}:
+                found.append(signing.TrustedKey(public, SERVICE_NAME, ""))
+        return found
 
     @staticmethod
     def summary(store) -> dict:
@@ -191,8 +236,10 @@ class Records:
 
 # What a user's server may ask through the service; merging, purging, deleting, workshops, keys and settings
 # are an administrator's, with `fmse-course records` on the server.
+# Certificates are issued (and signed) by the service itself (`issue_certificate`), never recorded as a kernel
+# made them.
 METHODS = frozenset({"add_learner", "rename_learner", "learner", "learners", "record_event", "record_completion",
-                     "record_certificate", "events", "completions", "certificates", "certificate", "export",
+                     "issue_certificate", "events", "completions", "certificates", "certificate", "export",
                      "trusted_keys", "summary"})
 
 
@@ -239,9 +286,9 @@ class CallHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
 
-    def fail(self, status: int, message: str) -> None:
+    def fail(self, status: int, message: str, **more: str) -> None:
         self.set_status(status)
-        self.finish(json.dumps({"error": message}, ensure_ascii=False))
+        self.finish(json.dumps({"error": message, **more}, ensure_ascii=False))
 
     async def post(self, method: str) -> None:
         hub_auth, groups, records = (self.settings[k] for k in ("hub_auth", "hub_groups", "records"))
@@ -268,9 +315,12 @@ class CallHandler(tornado.web.RequestHandler):
         who = asker(model["name"], groups.groups_of(model["name"]))
         try:
             result = records.call(who, method, args)
-        except Refused:
-            log.warning("Refused %s for %s (%s).", method, who.user, who.role)
-            self.fail(403, REFUSED)
+        except Refused as refused:
+            log.warning("Refused %s for %s (%s; %s).", method, who.user, who.role, refused.reason)
+            if refused.reason in UNKEPT:  # the page says why in its own language (hub.client.ServiceError)
+                self.fail(403, refused.message(), reason=refused.reason, detail=refused.detail)
+            else:
+                self.fail(403, refused.message())
             return
         except (RecordsError, KeyError, TypeError, ValueError) as exc:
             log.warning("Bad %s request from %s: %s", method, who.user, exc)

@@ -108,8 +108,11 @@ class CertificateView(w.VBox):
         setting = load_setting(self.lang)
         store = self.store_factory()
         try:
-            issued = cert.issue(store, self.learner_id or "", rule=self.rule,
-                                setting_name=setting.name if setting.is_set else None)
+            setting_name = setting.name if setting.is_set else None
+            if hasattr(store, "issue_certificate"):  # on a hub: the records service checks and signs it
+                issued = store.issue_certificate(setting_name)
+            else:
+                issued = cert.issue(store, self.learner_id or "", rule=self.rule, setting_name=setting_name)
         finally:
             store.close()
         tr = self.tr

@@ -4,7 +4,11 @@ from __future__ import annotations
 from ..i18n import translator
 
 KINDS = ("locked", "read-only", "missing", "corrupt", "full", "newer", "foreign", "invalid", "failed", "schema",
-         "unreachable", "forbidden")
+         "unreachable", "forbidden", "no-setting", "several-settings", "setting-too-long", "setting-invalid",
+         "la-lead-own")
+# On a hub, why the records service keeps no records for a user (widgets/hub/roles.py, service.py): their answers
+# are kept for the page only, and each says why (records.recorder.UnkeptRecorder).
+UNKEPT = frozenset({"no-setting", "several-settings", "setting-too-long", "setting-invalid", "la-lead-own"})
 
 
 def _templates(lang: str) -> dict[str, str]:
@@ -44,6 +48,26 @@ def _templates(lang: str) -> dict[str, str]:
             "Not saved yet: the shared learning records database cannot be reached ({path}). This page keeps your "
             "answer and tries again; everything saved before is safe. {detail}"),
         "forbidden": tr.gettext("Your role in the learning records does not allow this: {detail}."),
+        "no-setting": tr.gettext(
+            "Your answer was not saved: your account is not in a setting group on the hub yet, and the course keeps "
+            "each person's training records in their setting. Ask the hub's administrator to add you to your "
+            "setting's group (fmse-setting-…); your answers are saved from then on."),
+        "several-settings": tr.gettext(
+            "Your answer was not saved: your account is in more than one setting group on the hub, so the course "
+            "cannot tell which setting your training records belong to. Ask the hub's administrator to leave you in "
+            "one fmse-setting-… group."),
+        "setting-too-long": tr.gettext(
+            "Your answer was not saved: the name of your setting group on the hub ({detail}) is too long. A setting "
+            "id, the part after fmse-setting-, is at most 40 characters. Ask the hub's administrator to give the "
+            "group a shorter name."),
+        "setting-invalid": tr.gettext(
+            "Your answer was not saved: the name of your setting group on the hub ({detail}) is not one the course "
+            "can use. A setting id, the part after fmse-setting-, is 1 to 40 lower-case letters, digits and "
+            "hyphens. Ask the hub's administrator to rename the group."),
+        "la-lead-own": tr.gettext(
+            "Your answer was not saved: an account in the hub's fmse-la-lead group sees counts per setting and keeps "
+            "no training records of its own. To take the course with your answers saved, use an account in a "
+            "setting group (ask the hub's administrator)."),
         "invalid": tr.gettext("This could not be recorded: {detail}"),
         "failed": tr.gettext("The learning records could not be saved ({path}): {detail}"),
     }

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from ..recording import ExerciseEvent, MemoryRecorder, set_recorder
 from . import identity as ident
-from .errors import RecordsError
+from .errors import UNKEPT, RecordsError
 from .store import RecordStore, check_learner_id, check_workshop, new_id
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,21 @@ class PageRecorder(MemoryRecorder):
         return [e for e in self.events if page is None or e.page == page]
 
 
+class UnkeptRecorder(PageRecorder):
+    """For a hub user whose records the records service will not keep (errors.UNKEPT: no setting group yet, a
+    setting group whose name the course cannot use, an la-lead): each answer is kept for this page only, so its
+    feedback and the page's progress still show, and then raises `problem` in the answer's language, so the
+    exercise says it was not saved and why (never lost without a word)."""
+
+    def __init__(self, problem: RecordsError) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def record(self, event: ExerciseEvent) -> None:
+        super().record(event)
+        raise self.problem.in_language(event.lang)
+
+
 def start_records(environ: Mapping[str, str] | None = None, *,
                   store_factory: Callable[[], RecordStore] = open_store) -> tuple[ident.Identity | None,
                                                                                StoreRecorder | PageRecorder]:
@@ -271,7 +286,10 @@ def start_records(environ: Mapping[str, str] | None = None, *,
             recorder = StoreRecorder(found.learner_id, workshop=found.workshop, store_factory=store_factory)
     except RecordsError as exc:
         log.warning("learner records unavailable: %s", exc)
-        found = None
+        if found is not None and exc.kind in UNKEPT:  # a hub user the service keeps no records for: say why
+            recorder = UnkeptRecorder(exc)
+        else:
+            found = None
     finally:
         store.close()
     set_recorder(recorder)

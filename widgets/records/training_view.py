@@ -263,3 +263,93 @@ class StaffTraining(w.VBox):
         return (f'<div class="fmse-grid-scroll" role="region" tabindex="0" aria-labelledby="fmse-grid-caption">'
                 f'<table class="fmse-table fmse-training-grid"><caption id="fmse-grid-caption">{escape(caption)}'
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def counts_by_setting(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    """The store's summary rows (setting, page, learners; page '' the setting's number of people) by setting."""
+    found: dict[str, dict[str, int]] = {}
+    for setting, page, number in rows:
+        if setting:
+            found.setdefault(setting, {"": 0})[page] = number
+    return found
+
+
+class SettingCounts(w.VBox):
+    """Tab "Staff training" for a local authority's lead (an la-lead on a hub): counts per setting and module,
+    never a name or a learner id: one row per setting, the number of people with records there and, per module,
+    how many have completed it. `refresh()` reads the counts again."""
+
+    def __init__(self, lang: str, *, store_factory: Callable[[], RecordStore] = open_store, **kwargs):
+        super().__init__(**kwargs)
+        self.errors = alert_box()
+        self.lang, self.store_factory = lang, store_factory
+        self.tr = tr = translator(lang)
+        self.counts: dict[str, dict[str, int]] = {}
+        self.add_class("fmse-setting-counts")
+        self.summary = w.HTML("")
+        self.summary.add_class("fmse-live")
+        self.table = w.HTML("")
+        self.refresh_button = w.Button(description=tr.gettext("Read the records again"))
+        self.refresh_button.on_click(self._guard(lambda _button: self.refresh()))
+        self.children = [self.summary, self.table, self.refresh_button, self.errors]
+        self._guard(lambda: self.refresh())()
+
+    def _guard(self, callback):
+        def message(exc: Exception) -> str:
+            return exc.message(self.lang) if isinstance(exc, RecordsError) else str(exc)
+        expected = (RecordsError, PageListError, ValueError)
+        return guard(callback, self.errors, message, where="setting counts", catch=expected, expected=expected)
+
+    def refresh(self) -> None:
+        store = self.store_factory()
+        try:
+            self.counts = counts_by_setting(store.summary())
+        finally:
+            store.close()
+        self.show()
+
+    def modules(self) -> list[tuple[str, str, str]]:
+        """(page id, module number, short title) of every module with exercises, in course order."""
+        from ..course import pages
+        from .progress import completion_rule
+
+        titles = {p.page: p for p in pages() if p.lang == self.lang and p.kind == "module"}
+        found = []
+        for rule in completion_rule():
+            info = titles.get(rule.page)
+            if rule.steps and info is not None:
+                found.append((rule.page, info.path.split("/")[-1][:2], info.title.split(": ", 1)[-1]))
+        return found
+
+    def show(self) -> None:
+        tr = self.tr
+        if not self.counts:
+            empty = tr.gettext("No training records yet. They appear as staff complete exercises.")
+            self.summary.value = f"<p>{escape(empty)}</p>"
+            self.table.value = ""
+            return
+        people_count = sum(c.get("", 0) for c in self.counts.values())
+        said = tr.ngettext("{n} setting, {people} people with training records. Counts only: no names are shown.",
+                           "{n} settings, {people} people with training records. Counts only: no names are "
+                           "shown.", len(self.counts)).format(n=len(self.counts), people=people_count)
+        self.summary.value = f'<p class="fmse-training-summary"><strong>{escape(said)}</strong></p>'
+        self.table.value = self.grid_html()
+
+    def grid_html(self) -> str:
+        tr = self.tr
+        modules = self.modules()
+        caption = tr.gettext("Staff training by setting: the number of people with records, and how many of them "
+                             "have completed each module")
+        optional = tr.gettext("(optional)")
+        head = (f'<th scope="col">{escape(tr.gettext("Setting"))}</th>'
+                f'<th scope="col">{escape(tr.gettext("People"))}</th>'
+                + "".join(f'<th scope="col"><span class="fmse-grid-number">{escape(number)}</span> '
+                          f'{escape(title + ("" if int(number) in REQUIRED_MODULES else f" {optional}"))}</th>'
+                          for _, number, title in modules))
+        body = "".join(
+            f'<tr><th scope="row">{escape(setting)}</th><td>{counts.get("", 0)}</td>'
+            + "".join(f"<td>{counts.get(page, 0)}</td>" for page, _, _ in modules) + "</tr>"
+            for setting, counts in sorted(self.counts.items()))
+        return (f'<div class="fmse-grid-scroll" role="region" tabindex="0" aria-labelledby="fmse-counts-caption">'
+                f'<table class="fmse-table fmse-training-grid fmse-counts-grid"><caption id="fmse-counts-caption">'
+                f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
