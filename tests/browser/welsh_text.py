@@ -28,6 +28,18 @@ ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*
 # Every visible text node of the page that is not inside an element in another language (lang="en") or in code
 # (pre, code, kbd: commands and Python are not Welsh prose, as the spelling test treats them) or the learner's
 # own words echoed back (.fmse-your-words, the language coach).
+# Pages whose Welsh is not all tracked yet, with why (none today). Every Welsh page (and the landing page) is
+# checked: composed text nodes ("Pam: " + why, "Nesaf: " + a page title), strings cut at an element boundary
+# ("Neges 1, gan" + <b>name</b>) and the chat exercises' invented user names are traced by the matcher
+# (tests/test_welsh_text_matcher.py).
+NOT_YET: dict[str, str] = {}
+
+
+def tracks_welsh(info) -> bool:
+    """Whether a page's Welsh is checked: every Welsh page, and the landing page (both languages)."""
+    return (info.lang == "cy" or info.kind == "landing") and info.path not in NOT_YET
+
+
 VISIBLE_TEXT_JS = """() => {
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
