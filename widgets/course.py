@@ -46,11 +46,28 @@ def read_page(path: Path, root: Path) -> PageInfo:
     return PageInfo(path=rel, page=meta["page"], lang=meta["lang"], kind=meta["kind"], title=meta["title"])
 
 
+_read: dict[str, tuple[tuple, tuple[PageInfo, ...]]] = {}   # folder: (its notebooks' stat signature, their pages)
+
+
 def pages(root: Path | None = None) -> list[PageInfo]:
-    """Every page of the course, sorted by path (module files sort by their number)."""
+    """Every page of the course, sorted by path (module files sort by their number).
+
+    The notebooks are read again only when one is added, removed or changed (its modification time or size):
+    a page's kernel asks for the pages on every answer it saves (records.progress.completion_rule), and reading
+    and decoding every notebook each time cost more than the save itself."""
     root = root or notebooks_dir()
-    found = [p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
-    return [read_page(p, root) for p in sorted(found)]
+    found = sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    try:
+        signature = tuple((p.name, stat.st_mtime_ns, stat.st_size) for p in found for stat in (p.stat(),))
+    except OSError:  # gone since it was listed: read_page says so
+        signature = None
+    cached = _read.get(str(root))
+    if signature is not None and cached and cached[0] == (tuple(found), signature):
+        return list(cached[1])
+    listed = tuple(read_page(p, root) for p in found)
+    if signature is not None:
+        _read[str(root)] = ((tuple(found), signature), listed)
+    return list(listed)
 
 
 def modules(lang: str, root: Path | None = None) -> list[PageInfo]:

@@ -118,10 +118,18 @@ class PostgresStore(SQLiteStore):
         self.url = url
         self.location = public_location(url)
         self.path = self.location  # type: ignore[assignment] # messages name the database, as they name a file
-        self._conn = self._take()
+        self._conn, reused = self._take()
         self._db = _Connection(self._conn)  # type: ignore[assignment]
         try:
-            found = self._version(self._db)
+            try:
+                found = self._version(self._db)
+            except RecordsError as exc:
+                if not (reused and exc.kind == "unreachable"):
+                    raise
+                self._conn.close()  # a kept connection the server has dropped meanwhile: a new one
+                self._conn = connect(url)
+                self._db = _Connection(self._conn)  # type: ignore[assignment]
+                found = self._version(self._db)
             self.migrated_from = found
             if migrate:
                 self.migrated_from, _ = self.migrate()
@@ -131,20 +139,17 @@ class PostgresStore(SQLiteStore):
             self._conn.close()
             raise
 
-    def _take(self) -> psycopg.Connection:
-        """A connection to the database: one this process left idle (if the server still answers), or a new one."""
+    def _take(self) -> tuple[psycopg.Connection, bool]:
+        """A connection to the database, and whether it is one this process left idle (the version check that
+        follows is its test that the server still answers: see __init__), else a new one."""
         with _IDLE_LOCK:
             idle = _IDLE.get(self.url, [])
             while idle:
                 conn = idle.pop()
                 if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-                    try:
-                        conn.execute("SELECT 1")
-                        return conn
-                    except psycopg.Error:
-                        pass
+                    return conn, True
                 conn.close()
-        return connect(self.url)
+        return connect(self.url), False
 
     def close(self) -> None:
         conn = self._conn
@@ -175,7 +180,18 @@ class PostgresStore(SQLiteStore):
         return found
 
     def _version(self, db) -> int:
+        """The database's records version: in one round trip for a database of the course's (every open of the
+        store asks, so every answer saved), else by the full check of what the database is."""
         try:
+            if not db.in_transaction:  # a failed statement would end a transaction (migrate reads in one)
+                try:
+                    marker, found = db.conn.execute(
+                        "SELECT (SELECT value FROM fmse_store WHERE key = 'format'), "
+                        "(SELECT max(version) FROM schema_version)").fetchone()
+                    if marker == MARKER and isinstance(found, int) and found >= 1:
+                        return found
+                except psycopg.errors.UndefinedTable:
+                    pass  # not the course's records, or empty: the full check says which
             return self._read_version(db)
         except psycopg.Error as exc:
             raise classify(exc, self.location) from None

@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 
 from ..course import PageError, PageInfo, pages
 from ..i18n import translator
-from ..paths import notebooks_dir
+from ..paths import exercises_dir, notebooks_dir
 
 _cache: dict[str, tuple[tuple, dict[str, tuple[str, ...]]]] = {}
 
@@ -146,13 +146,29 @@ def _knowledge_checks(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+_rules: dict[tuple[str, str], tuple[tuple, dict[str, tuple[str, ...]], tuple[Requirement, ...]]] = {}
+
+
 def completion_rule(root: Path | None = None) -> tuple[Requirement, ...]:
-    """The requirements of every numbered module (English twin's pages), in order: the course's one definition."""
+    """The requirements of every numbered module (English twin's pages), in order: the course's one definition.
+
+    Worked out again only when the pages or their exercises change (StoreRecorder asks on every answer saved);
+    which exercises are knowledge checks is read once per exercise folder, as content.loader reads them."""
     try:
-        listed = [p for p in pages(root) if p.lang == "en" and p.kind == "module"]
+        every = tuple(pages(root))
     except PageError as exc:
         raise PageListError(str(exc)) from None
     exercises = page_exercises(root)
+    key = (str((root or notebooks_dir()).resolve()), str(exercises_dir().resolve()))
+    cached = _rules.get(key)
+    if cached and cached[0] == every and cached[1] == exercises:
+        return cached[2]
+    rule = _work_out_rule([p for p in every if p.lang == "en" and p.kind == "module"], exercises)
+    _rules[key] = (every, exercises, rule)
+    return rule
+
+
+def _work_out_rule(listed: list[PageInfo], exercises: dict[str, tuple[str, ...]]) -> tuple[Requirement, ...]:
     rule = []
     for info in listed:
         number = module_number(info.path)
