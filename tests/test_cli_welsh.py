@@ -55,6 +55,7 @@ def test_the_global_option_wins_then_the_commands_then_the_locale():
 
 # ---- help ------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a process of its own
 def test_help_is_english_by_default_and_welsh_when_asked():
     english = fmse("--help", LANG="C.UTF-8")
     assert english.returncode == 0 and english.stdout.startswith("usage: fmse-course")
@@ -91,6 +92,7 @@ def test_every_commands_help_is_in_welsh(command, capsys, monkeypatch):
     assert english_lines and not english_lines & welsh_lines, english_lines & welsh_lines
 
 
+@pytest.mark.slow  # a process of its own
 def test_argparse_errors_are_in_welsh():
     done = fmse("--lang", "cy", "serve", "--lang", "fr")
     assert done.returncode == 2
@@ -103,6 +105,7 @@ def test_argparse_errors_are_in_welsh():
 
 # ---- output ----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a process of its own
 def test_cases_answers_in_welsh(root, tmp_path):
     sample = root / "data" / "cases" / "sample.csv"
     welsh = fmse("cases", "validate", str(sample), LANG="cy_GB.UTF-8")
@@ -115,6 +118,7 @@ def test_cases_answers_in_welsh(root, tmp_path):
     assert blocked.returncode == 1 and blocked.stderr.startswith("Problem: nid oes modd ysgrifennu")
 
 
+@pytest.mark.slow  # a process of its own
 def test_check_reports_in_welsh_from_the_locale(tmp_path):
     done = fmse("check", "--no-render", "--port", str(free_port()), LANG="cy_GB.UTF-8",
                 FMSE_DATA_DIR=str(tmp_path / "data"))
@@ -125,6 +129,7 @@ def test_check_reports_in_welsh_from_the_locale(tmp_path):
     assert english.stdout.startswith("Checking the course before a workshop")
 
 
+@pytest.mark.slow  # a process of its own
 def test_records_verify_names_modules_by_their_titles_in_welsh(tmp_path):
     from test_certificate import NAME, earn_course
 
@@ -161,12 +166,14 @@ def test_records_still_to_do_names_welsh_titles():
     assert "Module 0: Start here" in _records_say([], "en")
 
 
+@pytest.mark.slow  # a process of its own
 def test_records_problems_are_said_in_welsh(tmp_path):
     done = fmse("records", "delete", "--name", "Neb", LANG="cy_GB.UTF-8", FMSE_DATA_DIR=str(tmp_path / "data"))
     assert done.returncode == 1
     assert done.stderr.startswith("Problem: Nid oedd modd cofnodi hyn: nid oes neb o'r enw 'Neb' yn ")
 
 
+@pytest.mark.slow  # a process of its own
 def test_serve_says_where_it_starts_in_the_language_asked_and_in_both_by_default():
     for env, args, wanted, unwanted in (
             ({"LANG": "cy_GB.UTF-8"}, [], "Mae'r cwrs yn dechrau yn", "The course is starting"),

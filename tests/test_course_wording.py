@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.exercises.coach import QUOTE_CLOSE, QUOTE_OPEN, course_wording_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +41,7 @@ def course_texts() -> list[tuple[str, str, str]]:
     for path in sorted((ROOT / "data").rglob("*.yaml")):
         if "cases" in path.parts or "language" in path.parts:
             continue
-        found += list(texts_in_yaml(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(ROOT))))
+        found += list(texts_in_yaml(yaml_text.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(ROOT))))
     return found
 
 

@@ -35,9 +35,14 @@ DEPLOY = ROOT / "deploy"
 FULL_INSTALL = os.environ.get("FMSE_WHEEL_TEST_INSTALL") == "full"
 # The image enables the course's Jupyter server extension (issue 20). Until that branch is merged the tests that
 # install and start the image's server cannot run; the Dockerfile's own checks always do.
-needs_extension = pytest.mark.skipif(
+_extension_merged = pytest.mark.skipif(
     not (ROOT / "widgets" / "server_extension.py").exists(),
     reason="the course's Jupyter server extension (issue 20, branch h20) is not merged yet")
+
+
+def needs_extension(test):
+    """The tests that install the wheel into a fresh environment (slow: not in --quick) and need the extension."""
+    return pytest.mark.slow(_extension_merged(test))
 
 
 def dockerfile() -> list[tuple[str, str]]:

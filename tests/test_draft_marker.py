@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from fmse_widgets import yaml_text
 from fmse_widgets.draft_marker import marker_html, page_marker, page_statuses
 from fmse_widgets.i18n import translator
 
@@ -35,7 +36,7 @@ def review_everything(course, notebook: str, exercises: tuple[str, ...], keep_on
 
     for exercise in exercises:
         file = course / "data" / "exercises" / f"{exercise}.yaml"
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(file.read_text(encoding="utf-8"))
         reviewed(data)
         file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 

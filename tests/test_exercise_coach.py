@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.content.errors import ContentError
 from fmse_widgets.content.loader import load_all
 from fmse_widgets.content.phrases import load_all_phrases, load_phrases, parse_phrases
@@ -283,7 +282,7 @@ def test_a_bad_phrase_list_names_the_file_list_and_field(change, message):
 def test_a_coach_exercise_naming_a_missing_list_fails_at_load(tmp_path):
     from fmse_widgets.content.loader import parse_exercise
 
-    data = yaml.safe_load((ROOT / "data" / "exercises" / "gallery-language-coach.yaml").read_text(encoding="utf-8"))
+    data = yaml_text.safe_load((ROOT / "data" / "exercises" / "gallery-language-coach.yaml").read_text(encoding="utf-8"))
     data["phrase_list"] = "no-such-list"
     with pytest.raises(ContentError, match="no phrase list 'no-such-list'"):
         parse_exercise(data, "gallery-language-coach.yaml")

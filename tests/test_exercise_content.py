@@ -6,8 +6,7 @@ import copy
 from pathlib import Path
 
 import pytest
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.content.errors import ContentError
 from fmse_widgets.content.exercises import PARSERS, SIGNS, default_start
 from fmse_widgets.content.loader import load, parse_exercise
@@ -17,7 +16,7 @@ TYPES = sorted(PARSERS)
 
 
 def raw(exercise_id: str) -> dict:
-    return yaml.safe_load((ROOT / "data" / "exercises" / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
+    return yaml_text.safe_load((ROOT / "data" / "exercises" / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("kind", TYPES)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.content.errors import ContentError
 from fmse_widgets.content.loader import load, parse_exercise
 from fmse_widgets.exercises.graph import graph_problems
@@ -76,7 +75,7 @@ nodes:
 
 
 def scenario(next_id: str, extra: str = "") -> dict:
-    return yaml.safe_load(textwrap.dedent(SCENARIO).replace("NEXT", next_id) + extra)
+    return yaml_text.safe_load(textwrap.dedent(SCENARIO).replace("NEXT", next_id) + extra)
 
 
 def test_the_content_parser_rejects_a_broken_graph_naming_file_exercise_and_field():

@@ -49,7 +49,8 @@ def _hub_preconditions() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))
+pytestmark = [pytest.mark.slow,  # a server, a kernel, an install or a benchmark (not in --quick)
+              pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))]
 
 PASSWORD = "correct-horse-battery-9"
 

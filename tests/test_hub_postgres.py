@@ -24,7 +24,8 @@ from hub_client import HubPerson, run_in_own_kernel
 from pg_cluster import Cluster
 from test_hub import PASSWORD, Hub, _hub_preconditions
 
-pytestmark = pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))
+pytestmark = [pytest.mark.slow,  # a server, a kernel, an install or a benchmark (not in --quick)
+              pytest.mark.skipif(_hub_preconditions() is not None, reason=str(_hub_preconditions()))]
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ import unicodedata
 
 import docx
 import pytest
-import yaml
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
+from fmse_widgets import yaml_text
 from fmse_widgets.content.errors import ContentError
 from fmse_widgets.content.services import services
 from fmse_widgets.letter.compose import (CHOICES, compose, compose_posts, count_characters, format_date,
@@ -154,7 +154,7 @@ def test_welsh_draft_is_listed_and_english_letters_are_never_draft(setting):
 
 def test_reviewed_welsh_is_not_reported_as_draft(setting, root):
     known = reviewed_services()
-    data = reviewed(yaml.safe_load((root / "data" / "letter.yaml").read_text(encoding="utf-8")))
+    data = reviewed(yaml_text.safe_load((root / "data" / "letter.yaml").read_text(encoding="utf-8")))
     text = parse_letter(data, "letter.yaml", known)
     letter = compose("both", DAY, text=text, known=known)
     assert letter.draft_welsh == ()
@@ -323,7 +323,7 @@ def test_letter_text_is_complete_current_and_welsh(root):
 
 
 def test_a_bad_placeholder_or_mismatched_languages_are_named(root):
-    data = yaml.safe_load((root / "data" / "letter.yaml").read_text(encoding="utf-8"))
+    data = yaml_text.safe_load((root / "data" / "letter.yaml").read_text(encoding="utf-8"))
     data["greeting"] = {"en": "Dear {setting.colour},", "cy": "Annwyl {setting.colour},"}
     with pytest.raises(ContentError, match=r"field 'greeting': \{setting.colour\} in the en text: the setting has no"):
         parse_letter(data, "letter.yaml", services())

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
 
 
 def test_the_records_benchmark_runs_on_a_cluster_of_its_own():

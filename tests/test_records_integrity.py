@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,16 +36,25 @@ def an_event(n: int = 0, lang: str = "en") -> ExerciseEvent:
                          f"2026-03-01T09:{n % 60:02d}:00+00:00", f"2026-03-01T10:{n % 60:02d}:00+00:00")
 
 
-@pytest.fixture
-def store_path(tmp_path, monkeypatch):
-    """A data folder whose records hold 40 learners and 2,000 answers (a file of many pages)."""
-    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
-    path = tmp_path / "data" / "records.sqlite3"
+@pytest.fixture(scope="module")
+def sound_records(tmp_path_factory) -> Path:
+    """Records of 40 learners and 2,000 answers (a file of many pages), written once for the file's tests."""
+    path = tmp_path_factory.mktemp("sound") / "records.sqlite3"
     with SQLiteStore(path) as store:
         learners = [store.add_learner(f"Aelod {n}").learner_id for n in range(40)]
         for n in range(2000):
             store.record_event(learners[n % 40], an_event(n))
     assert not Path(f"{path}-wal").exists()  # closed: everything is in the main file
+    return path
+
+
+@pytest.fixture
+def store_path(sound_records, tmp_path, monkeypatch):
+    """A data folder of this test's own whose records are a copy of the sound 40 learners and 2,000 answers."""
+    monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "data" / "records.sqlite3"
+    path.parent.mkdir()
+    shutil.copyfile(sound_records, path)
     return path
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from fmse_widgets.records.recorder import store_at
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 WRITER = textwrap.dedent("""
     import sys, time
     from fmse_widgets.recording import ExerciseEvent

@@ -165,6 +165,7 @@ def test_migrate_on_a_laptop_assigns_its_records_to_the_setting(tmp_path, monkey
     assert "setting_id: ysgol-y-bryn" in (tmp_path / "laptop" / "setting.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # a process of its own
 def test_without_a_setting_migrate_asks_at_a_terminal_and_says_what_to_give_elsewhere_in_welsh(tmp_path,
                                                                                                 monkeypatch, capsys):
     """The question (at a terminal) and the refusal (anywhere else) are in the terminal's language."""
@@ -208,6 +209,7 @@ def test_copy_to_a_database_not_yet_migrated_is_refused_naming_migrate(empty_url
     assert "fmse-course records migrate" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_laptop_kernel_never_imports_the_postgresql_driver(tmp_path):
     code = ("import sys\n"
             "from fmse_widgets.records import open_store\n"

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 
+from fmse_widgets import yaml_text
 from fmse_widgets.content import review, translation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,7 @@ def test_reviewed_and_corrected_welsh_goes_back_into_its_files(course, tmp_path)
     assert report.changed == [DRAFT_KEY] and not report.refused
     drafts = [u for u in review.collect(root, po) if u.status == "draft"]
     assert drafts == [] and len(report.reviewed) > 1500
-    data = yaml.safe_load((root / "data/exercises/adult-check.yaml").read_text(encoding="utf-8"))
+    data = yaml_text.safe_load((root / "data/exercises/adult-check.yaml").read_text(encoding="utf-8"))
     question = next(q for q in data["questions"] if q["id"] == "what-stopncii-does")
     assert question["prompt"]["cy"].endswith(" (adolygwyd)")
     assert question["prompt"]["cy_status"] == "reviewed" and question["prompt"]["cy_reviewer"] == "Siân Jones"

@@ -27,6 +27,8 @@ from fmse_widgets.server_extension import single_user_argv
 from servers import close_websocket, fetch, free_port, run_async
 from workshop_client import Client
 
+pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
+
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 PAGE = "/voila/render/en/glossary.ipynb"
 

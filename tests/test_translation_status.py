@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.cli import main
 from fmse_widgets.content import translation
 from fmse_widgets.content.loader import load
@@ -50,7 +49,7 @@ def test_stamp_adds_missing_hashes_and_keeps_comments(tmp_path):
     assert translation.stamp_yaml(path) == 2
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# keep me\n")
-    data = yaml.safe_load(text)
+    data = yaml_text.safe_load(text)
     assert data["first"]["cy_en_hash"] == translation.english_hash("One")
     assert data["second"]["cy_en_hash"] == translation.english_hash("Two lines")
     assert data["third"]["cy_en_hash"] == "aaaaaaaaaaaa"  # stale stays stale until a person updates it

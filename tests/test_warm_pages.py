@@ -142,6 +142,7 @@ def get(opener, url: str) -> tuple[int, str]:
             return error.code, error.read().decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # a process of its own
 def test_two_learners_on_warm_pages_each_get_their_own_records(warm_server):
     server, (alaw, bryn), records = warm_server
     kernels = {}
@@ -166,6 +167,7 @@ def test_two_learners_on_warm_pages_each_get_their_own_records(warm_server):
     assert get(alaw_browser, f"{server.base}/api/kernels/{bryn_kernel}")[0] == 404
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_waiting_warm_kernel_belongs_to_nobody_and_the_budget_holds(warm_server):
     server, _, _ = warm_server
     stranger = browser(server.base)

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-import yaml
+
+from fmse_widgets import yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DICTIONARY = ROOT / "node_modules" / "dictionary-cy" / "index"
@@ -78,7 +79,7 @@ def welsh_texts() -> list[tuple[str, str]]:
     for path in sorted((ROOT / "data").rglob("*.yaml")):
         if "cases" in path.parts:
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         found += list(welsh_in_yaml(data, str(path.relative_to(ROOT))))
     readme = ROOT / "data" / "cases" / "README.cy.md"  # the cases data card, tracked like the content files
     found.append((str(readme.relative_to(ROOT)), readme.read_text(encoding="utf-8")))
@@ -99,7 +100,7 @@ def words(text: str) -> list[str]:
 
 
 def accepted_words() -> dict[str, str]:
-    data = yaml.safe_load(ACCEPTED.read_text(encoding="utf-8"))
+    data = yaml_text.safe_load(ACCEPTED.read_text(encoding="utf-8"))
     found: dict[str, str] = {}
     for group in data["accepted"]:
         assert group.get("reason", "").strip(), f"{ACCEPTED.name}: every group of words needs a reason"

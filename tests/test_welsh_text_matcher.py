@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 
 from welsh_text import untracked  # noqa: E402
 
+from fmse_widgets import yaml_text
 from fmse_widgets.bilingual import welsh  # noqa: E402
 from fmse_widgets.check import SAY  # noqa: E402
 from fmse_widgets.page_text import STRINGS  # noqa: E402
@@ -37,10 +38,8 @@ def test_a_placeholder_string_cut_at_an_element_boundary_passes_only_with_tracke
 
 
 def test_invented_user_names_come_from_the_content_files():
-    import yaml
-
     chat = Path(__file__).resolve().parents[1] / "data" / "exercises" / "gallery-chat-spotter.yaml"
-    handles = [p["handle"] for p in yaml.safe_load(chat.read_text(encoding="utf-8"))["participants"]]
+    handles = [p["handle"] for p in yaml_text.safe_load(chat.read_text(encoding="utf-8"))["participants"]]
     assert handles and untracked(handles) == []
     assert untracked(["invented_nobody_99"]) == ["invented_nobody_99"]
 

@@ -11,8 +11,7 @@ import json
 from html import escape
 from pathlib import Path
 
-import yaml
-
+from . import yaml_text
 from .i18n import translator
 from .languages import WELSH_FIRST
 from .paths import data_dir, notebooks_dir
@@ -38,7 +37,7 @@ def page_statuses(notebook: str, exercise_ids: tuple[str, ...] = (), *, notebook
     for exercise in exercise_ids:
         path = (data or data_dir()) / "exercises" / f"{exercise}.yaml"
         if path.is_file():
-            found += _statuses_in_yaml(yaml.safe_load(path.read_text(encoding="utf-8")))
+            found += _statuses_in_yaml(yaml_text.safe_load(path.read_text(encoding="utf-8")))
     return found
 
 

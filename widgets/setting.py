@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from . import yaml_text
 from .i18n import translator
 from .userdata import data_folder, write_atomically
 
@@ -103,7 +104,7 @@ def read_values(path: Path | None = None) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SettingError(f"{path}: cannot be read ({exc.__class__.__name__}); fix or delete the file, "
                            f"or set it again with `fmse-course setting set`") from None

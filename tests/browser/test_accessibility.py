@@ -35,39 +35,15 @@ def test_axe_core_is_installed():
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
-def test_every_control_is_at_least_24_by_24_before_and_after_answering(visit, course_server, lang):
-    v = open_gallery(visit, course_server, lang)
-    page = v.page
-    controls = page.evaluate(CONTROLS_JS)
-    kinds = {(c["tag"], c["type"]) for c in controls if c["exercise"] >= 0}
-    # Every kind of control the exercise types use is on the page and measured.
-    assert {("INPUT", "radio"), ("INPUT", "checkbox"), ("SELECT", "select-one"), ("TEXTAREA", "textarea"),
-            ("BUTTON", "submit")} <= kinds, kinds
-    assert too_small(page) == []
-    answer_everything(page, lang)
-    assert page.locator(".fmse-exercise a.fmse-download").count() == 1  # the reflection's link is measured too
-    assert too_small(page) == []
-
-
-@pytest.mark.parametrize("lang", ["en", "cy"])
-def test_axe_finds_no_wcag_violations_after_answering(visit, course_server, lang):
-    v = open_gallery(visit, course_server, lang)
-    page = v.page
-    answer_everything(page, lang)
-    # Wait for the last announcements to settle, then check the page as a learner now has it.
-    page.wait_for_timeout(300)
-    wcag, serious = axe_failures(run_axe(page))
-    assert wcag == [], json.dumps(wcag, indent=1, ensure_ascii=False)
-    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
-    assert page.evaluate("document.documentElement.lang") == lang
-
-
-@pytest.mark.parametrize("lang", ["en", "cy"])
-def test_every_exercise_control_has_an_accessible_name(visit, course_server, lang):
-    """axe checks names too; this also checks what the names are: the words a learner sees beside the control."""
+def test_the_gallery_names_its_controls_keeps_them_24_px_and_passes_axe_after_answering(visit, course_server, lang):
+    """One load of the gallery (every exercise type) per language: the controls' accessible names (axe checks
+    names too; this also checks what the names are: the words a learner sees beside the control), every control
+    at least 24 by 24 px before and after answering with the keyboard, and axe-core after answering."""
     v = open_gallery(visit, course_server, lang)
     page = v.page
     tr = translator(lang)
+
+    # Accessible names, as the page is first shown.
     names = page.evaluate("""() => [...document.querySelectorAll(
             '.fmse-exercise select, .fmse-exercise textarea, .fmse-exercise .widget-radio-box')].map(el => {
         const ids = (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
@@ -86,3 +62,21 @@ def test_every_exercise_control_has_an_accessible_name(visit, course_server, lan
         return ex.getAttribute('role') + ':' + (label ? label.textContent : 'undefined');
     })""")
     assert all(g.startswith("group:") and not g.endswith("undefined") for g in groups), groups
+
+    # Target sizes before answering: every kind of control the exercise types use is on the page and measured.
+    controls = page.evaluate(CONTROLS_JS)
+    kinds = {(c["tag"], c["type"]) for c in controls if c["exercise"] >= 0}
+    assert {("INPUT", "radio"), ("INPUT", "checkbox"), ("SELECT", "select-one"), ("TEXTAREA", "textarea"),
+            ("BUTTON", "submit")} <= kinds, kinds
+    assert too_small(page) == []
+
+    answer_everything(page, lang)
+    assert page.locator(".fmse-exercise a.fmse-download").count() == 1  # the reflection's link is measured too
+    assert too_small(page) == []
+
+    # Wait for the last announcements to settle, then check the page as a learner now has it.
+    page.wait_for_timeout(300)
+    wcag, serious = axe_failures(run_axe(page))
+    assert wcag == [], json.dumps(wcag, indent=1, ensure_ascii=False)
+    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+    assert page.evaluate("document.documentElement.lang") == lang

@@ -5,7 +5,11 @@ the keyboard alone, in real Chromium against the real server:
   critical among its best practices (landmarks, skip link, heading order, table headers);
 * the other language's names and quoted terms in the page's text carry their own `lang` (WCAG 3.1.2);
 * at 200% zoom (a viewport 640 CSS px wide) nothing scrolls sideways and every control stays in view (WCAG 1.4.10);
-* and first, as it has just rendered, that it works offline (pagekit.OfflineWatch; see test_offline.py).
+* first, as it has just rendered, that it works offline (pagekit.OfflineWatch; see test_offline.py);
+* then, for a module, that it prints whole on A4 without navigation or buttons (printing.check_module_printout;
+  the checklist's printout: test_print.py);
+* and, on a Welsh page or the landing page after answering, that every piece of Welsh it shows is tracked
+  (welsh_text.untracked; the planted-sentence check: test_welsh_text_tracked.py).
 
 One page load serves all these checks, so that every page of the course (whatever pages are added later) is
 opened once; each page is its own test.
@@ -21,6 +25,8 @@ from fmse_widgets.course import pages
 from fmse_widgets.other_language import other, phrases
 from fmse_widgets.page import ACCESSIBILITY_PAGE
 from pagekit import CONTROLS_JS, ROOT, OfflineWatch, answer_all, axe_failures, open_page, run_axe
+from printing import check_module_printout
+from welsh_text import VISIBLE_TEXT_JS, tracks_welsh, untracked
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +92,22 @@ def test_page_works_offline_and_is_accessible_after_answering_and_at_200_percent
     offline.check(info, course_server.base)
     page = v.page
     problems: dict[str, object] = {}
+    if info.kind == "module":
+        try:
+            check_module_printout(page, info.lang)
+        except AssertionError as exc:
+            problems["print"] = str(exc)
+        finally:
+            page.emulate_media(media="null")  # back to the screen for the checks that follow
 
     answer_all(page, info.path, info.lang)
     page.wait_for_timeout(300)  # the last announcements settle
+    if tracks_welsh(info):  # before axe adds its script: the text a learner sees
+        texts = page.evaluate(VISIBLE_TEXT_JS)
+        if not texts:
+            problems["Welsh text: no text collected"] = info.path
+        elif untracked(texts):
+            problems["Welsh text not tracked"] = untracked(texts)
     wcag, serious = axe_failures(run_axe(page))
     if wcag:
         problems["axe: WCAG A/AA"] = wcag

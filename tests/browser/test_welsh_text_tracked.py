@@ -1,33 +1,18 @@
 """Every piece of Welsh a Welsh page shows (after its exercises are answered with the keyboard) is tracked: it is
 a string with a draft/reviewed status and an English hash (content files, interface catalogue, notebook prose,
 data card), its placeholders filled, or part of one (tests/browser/welsh_text.py). Text inside lang="en" is
-the other language's and is left out. A planted untracked sentence must be caught."""
+the other language's and is left out. Every Welsh page (and the landing page) is checked from the page load of
+test_every_page_accessibility.py (welsh_text.tracks_welsh); here, a planted untracked sentence must be caught."""
 from __future__ import annotations
 
 import pytest
 
-from fmse_widgets.course import pages
-from pagekit import answer_all, open_page
+from pagekit import open_page
 from welsh_text import VISIBLE_TEXT_JS, untracked
 
 pytestmark = pytest.mark.browser
 
-# Every Welsh page (and the landing page). Composed text nodes ("Pam: " + why, "Nesaf: " + a page title), strings cut
-# at an element boundary ("Neges 1, gan" + <b>name</b>) and the chat exercises' invented user names are traced by
-# the matcher (tests/browser/welsh_text.py, tests/test_welsh_text_matcher.py).
-NOT_YET: dict[str, str] = {}
-WELSH_PAGES = [p for p in pages() if (p.lang == "cy" or p.kind == "landing") and p.path not in NOT_YET]
 PLANTED = "Dyma frawddeg Gymraeg newydd nad yw neb wedi'i thracio."
-
-
-@pytest.mark.parametrize("info", WELSH_PAGES, ids=[p.path for p in WELSH_PAGES])
-def test_every_welsh_text_on_the_page_is_tracked(visit, course_server, info):
-    v = open_page(visit, course_server, info.path)
-    answer_all(v.page, info.path, "cy" if info.kind != "landing" else info.lang)
-    v.page.wait_for_timeout(300)  # the last announcements settle
-    texts = v.page.evaluate(VISIBLE_TEXT_JS)
-    assert texts, "no text collected"
-    assert untracked(texts) == [], info.path
 
 
 def test_a_planted_untracked_sentence_is_caught(visit, course_server):

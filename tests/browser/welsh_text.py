@@ -15,8 +15,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
+from fmse_widgets import yaml_text
 from fmse_widgets.content import translation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +28,18 @@ ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*
 # Every visible text node of the page that is not inside an element in another language (lang="en") or in code
 # (pre, code, kbd: commands and Python are not Welsh prose, as the spelling test treats them) or the learner's
 # own words echoed back (.fmse-your-words, the language coach).
+# Pages whose Welsh is not all tracked yet, with why (none today). Every Welsh page (and the landing page) is
+# checked: composed text nodes ("Pam: " + why, "Nesaf: " + a page title), strings cut at an element boundary
+# ("Neges 1, gan" + <b>name</b>) and the chat exercises' invented user names are traced by the matcher
+# (tests/test_welsh_text_matcher.py).
+NOT_YET: dict[str, str] = {}
+
+
+def tracks_welsh(info) -> bool:
+    """Whether a page's Welsh is checked: every Welsh page, and the landing page (both languages)."""
+    return (info.lang == "cy" or info.kind == "landing") and info.path not in NOT_YET
+
+
 VISIBLE_TEXT_JS = """() => {
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -116,7 +127,7 @@ def tracked() -> tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
 
     strings: list[str] = []
     for path in translation.yaml_files(ROOT / "data"):
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         for _, text in translation._texts(loaded):
             strings += _markdown_text(text["cy"]) + [text["cy"]]
         strings += _data_values(loaded)

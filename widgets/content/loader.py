@@ -6,22 +6,18 @@ from pathlib import Path
 
 import yaml
 
+from .. import yaml_text
 from ..paths import exercises_dir
 from .errors import ContentError
 from .exercises import PARSERS, Exercise
 from .fields import ID_PATTERN, Fields
-
-try:  # the C loader is several times faster where libyaml is present
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
 def read_yaml(path: Path) -> object:
     """Parse a YAML file safely; unreadable or malformed YAML becomes a ContentError naming the file."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a safe loader
+            return yaml_text.safe_load(handle.read())
     except OSError as exc:
         raise ContentError(path, f"cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:

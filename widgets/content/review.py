@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .. import yaml_text
 from ..languages import LANGS
 from ..paths import data_dir, notebooks_dir
 from . import translation
@@ -73,7 +74,7 @@ def _exercise_pages(notebooks: Path) -> dict[str, list[str]]:
 def _yaml_units(root: Path, pages: dict[str, list[str]]) -> list[Unit]:
     units = []
     for path in translation.yaml_files(root):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         rel = path.relative_to(root.parent).as_posix()
         exercise = data.get("id") if isinstance(data, dict) and "exercises" in path.parts else None
         for where, text in translation._texts(data):
@@ -338,7 +339,7 @@ def _apply_yaml(path: Path, items, reviewer: str, date: str) -> None:
     visit(yaml.compose(text, Loader=yaml.SafeLoader), "")
     for start, end, piece in sorted(edits, reverse=True):
         text = text[:start] + piece + text[end:]
-    yaml.safe_load(text)  # never write a file that no longer parses
+    yaml_text.safe_load(text)  # never write a file that no longer parses
     path.write_text(text, encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import yaml_text
 from ..paths import data_dir, notebooks_dir
 from .text import english_hash
 
@@ -47,7 +48,7 @@ def _texts(node, path: str = "") -> Iterator[tuple[str, dict]]:
 def yaml_entries(root: Path | None = None) -> Iterator[Entry]:
     base = (root or data_dir()).parent
     for path in yaml_files(root):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         for where, text in _texts(data):
             yield Entry(where=f"{path.relative_to(base)}: {where}", status=text.get("cy_status", "draft"),
                         stale=text.get("cy_en_hash") != english_hash(text["en"]), english=text["en"])
@@ -217,7 +218,7 @@ def stamp_yaml(path: Path) -> int:
         else:
             lines[line] = lines[line][:column] + piece + lines[line][column:]
     new = "".join(lines)
-    yaml.safe_load(new)  # never write a file that no longer parses
+    yaml_text.safe_load(new)  # never write a file that no longer parses
     path.write_text(new, encoding="utf-8")
     return len(insertions)
 

@@ -12,8 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
+from .. import yaml_text
 from ..paths import data_dir, notebooks_dir
 from .translation import _cells, _source, _texts, _twin, yaml_files
 
@@ -26,7 +25,7 @@ def yaml_texts(root: Path | None = None) -> Iterator[WelshText]:
     for path in yaml_files(root):
         if path.name == "termbase.yaml":
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         for where, text in _texts(data):
             yield f"{path.relative_to(root.parent)}: {where}", text["cy"], text["en"]
 

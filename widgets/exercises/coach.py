@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..content.phrases import Phrase, PhraseList, load_phrases
 from . import welsh
@@ -125,7 +126,9 @@ def _match(pattern: Sequence[str | tuple[str, ...]], found: Sequence[Token], at:
     return (tail[0], (kind, *tail[1])) if tail else None
 
 
-def _pattern_words(pattern: str, lang: str) -> list[str | tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def _pattern_words(pattern: str, lang: str) -> tuple[str | tuple[str, ...], ...]:
+    """The pattern's words (parsed once: the course check runs every pattern over a thousand texts)."""
     words: list[str | tuple[str, ...]] = []
     for part in normalise(pattern).lower().split():
         if part == "*":
@@ -134,7 +137,21 @@ def _pattern_words(pattern: str, lang: str) -> list[str | tuple[str, ...]]:
             words.append(tuple(t.word for alternative in part.split("|") for t in tokens(alternative, lang)))
         else:
             words += [t.word for t in tokens(part, lang)]
-    return words
+    return tuple(words)
+
+
+@lru_cache(maxsize=4096)
+def _first_words(pattern: str, lang: str) -> frozenset[str] | None:
+    """Every token word the pattern's first word can match (its Welsh forms included), or None when it starts
+    with a wildcard: a position whose word is not among them cannot start a match, so it is not tried."""
+    words = _pattern_words(pattern, lang)
+    if not words or words[0] == "*":
+        return None
+    head = words[0]
+    alternatives = (head,) if isinstance(head, str) else head
+    if lang == "en":
+        return frozenset(alternatives)
+    return frozenset(form for word in alternatives for form in welsh.forms(word))
 
 
 def _context(text: str, found: Sequence[Token], at: int) -> list[Token]:
@@ -155,15 +172,24 @@ def find(text: str, lang: str, phrases: Iterable[Phrase]) -> list[Hit]:
     text = normalise(text)
     found = tokens(text, lang)
     quotes = quoted_spans(text)
+    at_word: dict[str, list[int]] = {}
+    for index, token in enumerate(found):
+        at_word.setdefault(token.word, []).append(index)
     hits: list[Hit] = []
     for phrase in phrases:
         cancel = phrase.not_after.get(lang, frozenset())
-        patterns = [_pattern_words(p, lang) for p in phrase.avoid[lang]]
+        patterns = [(_pattern_words(p, lang), _first_words(p, lang)) for p in phrase.avoid[lang]]
+        if any(first is None for _, first in patterns):
+            starts: Iterable[int] = range(len(found))
+        else:  # only where some pattern's first word stands (in order, as every position would be tried)
+            starts = sorted({at for _, first in patterns for word in first or () for at in at_word.get(word, ())})
         taken_until = -1
-        for at in range(len(found)):
+        for at in starts:
             if found[at].start < taken_until:
                 continue
-            for pattern in patterns:
+            for pattern, first in patterns:
+                if first is not None and found[at].word not in first:
+                    continue  # the same answer _match gives, without walking the pattern
                 matched = _match(pattern, found, at, lang)
                 if not matched:
                     continue
