@@ -10,7 +10,8 @@ What it does (HTTP and websocket clients, not browsers; needs root, as `fmse-cou
    option, presses its check button) and waits for the kernel's feedback;
 3. with every learner's module page open, the learners' process trees (their servers and kernels, found by
    their Unix accounts) are measured: resident memory and CPU seconds per learner; then each opens the
-   dashboard page too, and the same is measured again;
+   dashboard page too, and the same is measured again (the dashboard is the DSP's: every learner here is also in
+   the hub's fmse-dsp group, so this measures each as a DSP of their setting; staff are refused the page);
 4. the hub's, the proxy's and the records service's own CPU seconds and memory over the whole run.
 
 Usage (as root): python benchmarks/hub.py [--users 50] [--spread 60] [--module 01-context] [--tiny] [--json F]
@@ -108,7 +109,8 @@ def recorded_answers(hub: Hub) -> int:
 
 def join_settings(hub: Hub, admin: HubPerson, names: list[str], per_setting: int = 10) -> None:
     """Staff belong to a setting (the records service refuses staff without one): hub groups
-    fmse-setting-bench<k><suffix> of `per_setting` learners each, made through the hub's API as an administrator."""
+    fmse-setting-bench<k><suffix> of `per_setting` learners each, made through the hub's API as an administrator;
+    and all of them in fmse-dsp (the dashboard step measures a DSP's dashboard)."""
     token = admin.api_token()
     # A hub user exists once they first sign in; the benchmark times that sign-in, so it makes them now.
     status, _, body = admin.request("/hub/api/users", method="POST", body=json.dumps({"usernames": names}).encode(),
@@ -122,6 +124,15 @@ def join_settings(hub: Hub, admin: HubPerson, names: list[str], per_setting: int
                                         headers={"Authorization": f"token {token}"})
         if status != 201:
             raise RuntimeError(f"could not make the hub group {group}: {status} {body[:300]!r}")
+    # Each learner opens the dashboard too, which is the DSP's (staff are refused it): all are DSPs here.
+    body_users = json.dumps({"users": names}).encode()
+    headers = {"Authorization": f"token {token}"}
+    status, _, body = admin.request("/hub/api/groups/fmse-dsp", method="POST", body=body_users, headers=headers)
+    if status == 409:  # made by an earlier hub in the same database: add to it
+        status, _, body = admin.request("/hub/api/groups/fmse-dsp/users", method="POST", body=body_users,
+                                        headers=headers)
+    if status not in (200, 201):
+        raise RuntimeError(f"could not put the learners in the hub group fmse-dsp: {status} {body[:300]!r}")
 
 
 async def open_ready(page: Participant, path: str) -> dict:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -31,8 +32,11 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+ANSWER = "boys-most-cases"  # each answer's choice: stored in its row only, so it marks the answers' pages
+
+
 def an_event(n: int = 0, lang: str = "en") -> ExerciseEvent:
-    return ExerciseEvent(EXERCISE, "context", lang, ("boys-most-cases",), 1.0, True,
+    return ExerciseEvent(EXERCISE, "context", lang, (ANSWER,), 1.0, True,
                          f"2026-03-01T09:{n % 60:02d}:00+00:00", f"2026-03-01T10:{n % 60:02d}:00+00:00")
 
 
@@ -59,10 +63,18 @@ def store_path(sound_records, tmp_path, monkeypatch):
 
 
 def damage(path: Path) -> None:
-    """8 KB of random bytes into the middle of the file (the adversarial test's damage)."""
+    """Random bytes over two neighbouring pages of answers in the middle of the file (the adversarial test's
+    damage), each page's type byte one no b-tree page has, so the damage always shows and always costs answers.
+    (Random bytes at a fixed offset sometimes hit only an index's pages, which `repair` can rebuild in full.)"""
+    data = path.read_bytes()
+    size = int.from_bytes(data[16:18], "big") or 65536  # the page size, from the file's header
+    pages = sorted({m.start() // size for m in re.finditer(re.escape(ANSWER.encode()), data)} - {0})
+    first = next(p for p in pages[len(pages) // 2:] if p + 1 in pages)
+    junk = bytearray(os.urandom(2 * size))
+    junk[0] = junk[size] = 1
     with path.open("r+b") as handle:
-        handle.seek(path.stat().st_size // 2 // 4096 * 4096 + 100)
-        handle.write(os.urandom(8192))
+        handle.seek(first * size)
+        handle.write(junk)
 
 
 def first_learner(path: Path) -> str:

@@ -25,6 +25,7 @@ from fmse_widgets.workshop import room as room_logic
 from fmse_widgets.workshop.participant import RoomView
 from fmse_widgets.workshop.trainer import TrainerView, joined_html
 from fmse_widgets.workshop.watch import running_polls
+from servers import run_async
 
 CODE = "ACD479"  # letters and digits from the join alphabet
 
@@ -277,7 +278,7 @@ def test_the_room_poll_follows_the_room_on_one_connection_and_shows_a_store_prob
             view.close()
         assert not view.poll.running and view.stores._store is None
 
-    asyncio.run(scenario())
+    run_async(scenario)  # a loop of its own: the browser tests leave one running in this thread
 
 
 def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widget(store):
@@ -294,7 +295,7 @@ def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widge
                 break
             await asyncio.sleep(0.02)
         assert view.view is not None and view.view.exercise.id == room_logic.questions()[1].id
-        assert set(threads) == {threading.main_thread()}  # on the loop's thread, as clicks are
+        assert set(threads) == {threading.current_thread()}  # on the loop's thread, as clicks are
         # A cell run again makes a new page widget: its poll stops the one before.
         again = RoomView(course, code=CODE, store_factory=factory(store), poll=0.02)
         await asyncio.sleep(0.1)
@@ -309,7 +310,7 @@ def test_the_room_poll_runs_by_itself_on_the_event_loop_and_stops_with_its_widge
         assert not again.poll.running and running_polls() == {}
         again.close()
 
-    asyncio.run(scenario())
+    run_async(scenario)  # a loop of its own: the browser tests leave one running in this thread
 
 
 @pytest.mark.slow  # a process of its own
@@ -404,7 +405,7 @@ def test_the_trainer_poll_redraws_only_when_the_room_changes_and_keeps_one_conne
             view.close()
         assert not view.poll.running and view.stores._store is None
 
-    asyncio.run(scenario())
+    run_async(scenario)  # a loop of its own: the browser tests leave one running in this thread
 
 
 def test_the_trainer_page_outside_a_workshop_says_how_to_start_one(store):
