@@ -56,7 +56,10 @@ class Hub:
             stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log()
+            if self.process.poll() is not None:  # it stopped at start: clean up (its proxy, the log file), then say
+                text = self.log()
+                self.stop()
+                raise AssertionError(f"the hub stopped at start:\n{text}")
             if "JupyterHub is now running" in self.log():
                 return
             time.sleep(1)

@@ -33,6 +33,9 @@ c.JupyterHub.hub_port = int(env["FMSE_HUB_API_PORT"])
 c.JupyterHub.db_url = f"sqlite:///{private / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(private / "jupyterhub.pid")
+# The proxy's pid file too (JupyterHub's default is the current folder: two hubs started from one folder stopped
+# each other's proxy).
+c.ConfigurableHTTPProxy.pid_file = str(private / "jupyterhub-proxy.pid")
 c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
 c.JupyterHub.default_url = "/hub/home"
 
