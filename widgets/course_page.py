@@ -82,5 +82,13 @@ def wait_for_visitor() -> None:
 def start_page(page: str, lang: str) -> CoursePage:
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+    if not _visitor_known:
+        from .voila_request import preheated
+
+        if preheated():
+            # A warm kernel: build what the page shows to anyone while nobody waits for it (prebuild.py).
+            from .prebuild import prepare
+
+            prepare(page, lang)
     wait_for_visitor()
     return CoursePage(page, lang)

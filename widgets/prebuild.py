@@ -1,0 +1,110 @@
+"""What a warm (preheated) Voilà kernel builds before its visitor arrives (issue 22).
+
+A warm kernel stops in its page's first cell (`course_page.start_page`) until someone opens the page; every cell
+after that runs while the browser waits for the HTML. `prepare(page, lang)`, called just before that wait,
+does the work that does not depend on who the visitor is:
+
+- imports what the later cells use (records, the exercise views, the header's parts);
+- fills the per-process caches of course content the header reads (pages, each page's exercises, what completes a
+  module, the other language's phrases);
+- builds the exercise views of this page in this language, as `page.show()` would build them.
+
+`take(exercise_id, lang, page)` (called by `show()`) hands a prebuilt view over once, only for the same exercise,
+language and page, and only while its exercise file is unchanged; otherwise `show()` builds one as it always did.
+Nothing here reads or writes learner records, the recorder or who is learning: an exercise view reads the recorder
+when an answer is recorded (`ExerciseView.finish`), and `show()` adds the learner's earlier answer after the
+request. The view's start time is set when it is taken, as if it had been built then.
+
+Outside a warm kernel (`--warm 0`, JupyterLab, nbval) nothing is prepared and `take` returns None.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# (exercise id, lang, page) -> (view, the exercise file's (mtime_ns, size) when the view was built)
+_views: dict[tuple[str, str, str], tuple[object, tuple[Path, int, int]]] = {}
+
+
+def _signature(path: Path) -> tuple[Path, int, int]:
+    stat = path.stat()
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+def prepare(page: str, lang: str) -> None:
+    """Build, before the visitor is known, what this page shows to anyone. Never raises: whatever fails here is
+    done again (and fails visibly, as before) in the cell that needs it."""
+    try:
+        _warm_imports_and_caches(lang)
+    except Exception as exc:  # noqa: BLE001 - the page's own cells do this again and show any problem
+        log.warning("could not prepare the header of %s (%s) before its visitor: %s", page, lang, exc)
+    try:
+        _build_views(page, lang)
+    except Exception as exc:  # noqa: BLE001 - as above: show() builds the views as it always did
+        log.warning("could not prebuild the exercises of %s (%s): %s", page, lang, exc)
+
+
+def _warm_imports_and_caches(lang: str) -> None:
+    from . import draft_marker, page  # noqa: F401 - imported for the cells after the request
+    from .course import pages
+    from .other_language import phrases_script
+    from .records import recorder, sqlite  # noqa: F401 - start_records() and the StoreRecorder's first read
+    from .records.progress import completion_rule, page_exercises
+    from .records.progress_view import ProgressView  # noqa: F401
+    from .views import registry  # noqa: F401
+
+    pages()
+    page_exercises()
+    completion_rule()
+    phrases_script(lang)
+
+
+def _build_views(page: str, lang: str) -> None:
+    from .content.loader import load
+    from .course import pages
+    from .paths import exercises_dir, notebooks_dir
+    from .records.progress import exercises_in
+    from .views import registry
+
+    here = next((p for p in pages() if p.page == page and p.lang == lang), None)
+    if here is None:
+        return  # start_page's header says what is wrong
+    folder = exercises_dir().resolve()
+    for exercise_id in exercises_in(notebooks_dir() / here.path):
+        try:
+            signature = _signature(folder / f"{exercise_id}.yaml")
+            exercise = load(exercise_id)
+            view = registry.view_for(exercise)(exercise, lang, page=page)
+        except Exception as exc:  # noqa: BLE001 - show() builds it again and shows the problem in the page
+            log.info("exercise %s not prebuilt: %s", exercise_id, exc)
+            continue
+        _views[(exercise_id, lang, page)] = (view, signature)
+
+
+def take(exercise_id: str, lang: str, page: str):
+    """The view prebuilt for this exercise, language and page, once; None if there is none (or its file has
+    changed since: then the loader reads it again)."""
+    found = _views.pop((exercise_id, lang, page), None)
+    if found is None:
+        return None
+    view, (path, mtime, size) = found
+    try:
+        unchanged = _signature(path)[1:] == (mtime, size)
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        from .content.loader import _load
+
+        _load.cache_clear()  # the file changed while the kernel waited: show() loads and builds it afresh
+        return None
+    from .recording import utc_now
+
+    view._started_at = utc_now()  # type: ignore[attr-defined] - when the learner was shown it, as before
+    return view
+
+
+def waiting() -> list[tuple[str, str, str]]:
+    """The (exercise id, lang, page) of the views prebuilt and not yet taken (for tests)."""
+    return list(_views)
