@@ -29,6 +29,8 @@ def fresh_kernel(records_backend, tmp_path, monkeypatch):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setattr(course_page, "_visitor_known", False)
     monkeypatch.setattr(prebuild, "_views", {})
+    monkeypatch.setattr(prebuild, "_prepared", False)
+    monkeypatch.setattr(prebuild, "_answers", {})
     previous = get_recorder()
     yield tmp_path / "data"
     set_recorder(previous)
@@ -123,6 +125,44 @@ def test_a_prebuilt_view_shows_the_learners_earlier_answer(monkeypatch):
     built = prebuild._views[(first, "cy", "context")][0]
     view = show(first, lang="cy", page="context")
     assert view is built and "fmse-previous-answer" in view.children[0].value
+
+
+def test_a_warm_pages_exercises_share_one_read_of_the_records_until_an_answer_is_recorded(monkeypatch):
+    from fmse_widgets.recording import ExerciseEvent
+    from fmse_widgets.records import StoreRecorder
+
+    learner = known_learner("Dewi")
+    ids = page_ids("context", "en")
+    StoreRecorder(learner).record(ExerciseEvent(ids[1], "context", "en", ("a",), 1.0, True,
+                                                "2026-03-02T09:00:00+00:00", "2026-03-02T09:05:00+00:00"))
+    warm_visit(monkeypatch, learner)
+    course = course_page.start_page("context", "en")
+    reads = []
+    real = StoreRecorder.answers
+    monkeypatch.setattr(StoreRecorder, "answers", lambda self, page=None: reads.append(page) or real(self, page))
+    views = [show(i, lang="en", page="context") for i in ids]
+    assert reads == ["context"]  # one read for the whole page
+    notes = ["fmse-previous-answer" in str(getattr(v.children[0], "value", "")) for v in views]
+    assert notes == [i == ids[1] for i in ids]  # and each exercise still gets its own note
+    views[0].finish(("a",), 1.0, True)  # an answer recorded in this kernel: read again next time
+    assert course.recorder is get_recorder()
+    again = show(ids[0], lang="en", page="context")
+    assert reads[1:] == ["context"] and "fmse-previous-answer" in again.children[0].value
+
+
+def test_outside_a_warm_kernel_each_exercise_reads_its_own(monkeypatch):
+    from fmse_widgets import voila_request
+    from fmse_widgets.records import StoreRecorder
+
+    monkeypatch.setattr(voila_request, "wait_for_request", lambda: None)
+    set_recorder(StoreRecorder(known_learner("Elin")))
+    reads = []
+    real = StoreRecorder.answers
+    monkeypatch.setattr(StoreRecorder, "answers", lambda self, page=None: reads.append(page) or real(self, page))
+    ids = page_ids("context", "en")
+    for i in ids:
+        show(i, lang="en", page="context")
+    assert reads == ["context"] * len(ids)
 
 
 def test_an_exercise_file_changed_while_the_kernel_waited_is_built_afresh(monkeypatch, tmp_path):

@@ -130,6 +130,7 @@ def previous_answer(exercise_id: str, page: str, lang: str):
     answered before: when, and the result; they answer again below to try again (issue 14). None otherwise."""
     import ipywidgets as w
 
+    from .prebuild import earlier_answers
     from .recording import get_recorder
     from .records.recorder import StoreRecorder
 
@@ -137,7 +138,7 @@ def previous_answer(exercise_id: str, page: str, lang: str):
     if not isinstance(recorder, StoreRecorder):
         return None
     try:
-        earlier = [e for e in recorder.answers(page or None) if e.exercise_id == exercise_id]
+        earlier = [e for e in earlier_answers(recorder, page) if e.exercise_id == exercise_id]
     except Exception as exc:  # noqa: BLE001 - the exercise still works; the page's progress shows the problem
         log.warning("could not read earlier answers to %s: %s", exercise_id, exc)
         return None

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # (exercise id, lang, page) -> (view, the exercise file's (mtime_ns, size) when the view was built)
 _views: dict[tuple[str, str, str], tuple[object, tuple[Path, int, int]]] = {}
+_prepared = False   # prepare() ran: this is a warm kernel, and its page's cells run once, straight after the request
+_answers: dict[str, tuple[object, list]] = {}   # page -> (recorder, its answers there), see earlier_answers
 
 
 def _signature(path: Path) -> tuple[Path, int, int]:
@@ -36,6 +38,8 @@ def _signature(path: Path) -> tuple[Path, int, int]:
 def prepare(page: str, lang: str) -> None:
     """Build, before the visitor is known, what this page shows to anyone. Never raises: whatever fails here is
     done again (and fails visibly, as before) in the cell that needs it."""
+    global _prepared
+    _prepared = True
     try:
         _warm_imports_and_caches(lang)
     except Exception as exc:  # noqa: BLE001 - the page's own cells do this again and show any problem
@@ -55,10 +59,16 @@ def _warm_imports_and_caches(lang: str) -> None:
     from .records.progress_view import ProgressView  # noqa: F401
     from .views import registry  # noqa: F401
 
+    url = recorder.records_url() or ""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .records import postgres  # noqa: F401 - the driver, only where the records are in PostgreSQL
+
     pages()
     page_exercises()
     completion_rule()
     phrases_script(lang)
+    page.content_note(lang)  # the course text and services the page's prose cells read
+    page.attribution(lang)
 
 
 def _build_views(page: str, lang: str) -> None:
@@ -103,6 +113,23 @@ def take(exercise_id: str, lang: str, page: str):
 
     view._started_at = utc_now()  # type: ignore[attr-defined] - when the learner was shown it, as before
     return view
+
+
+def earlier_answers(recorder, page: str) -> list:
+    """The learner's answers on `page` (recorder.answers), for `show()`'s note on an exercise answered before.
+
+    In a warm kernel the page's cells run once, one after the other, straight after the request, and the browser
+    cannot answer anything before they end: the exercises of the page share one read of the records instead of
+    one each. The read is done again once this kernel records an answer. Anywhere else: one read per call."""
+    if not _prepared:
+        return recorder.answers(page or None)
+    cached = _answers.get(page)
+    if cached is not None and cached[0] is recorder:
+        return cached[1]
+    found = recorder.answers(page or None)
+    _answers[page] = (recorder, found)
+    recorder.listeners.append(lambda _event: _answers.pop(page, None))
+    return found
 
 
 def waiting() -> list[tuple[str, str, str]]:
