@@ -31,6 +31,7 @@ def fresh_kernel(records_backend, tmp_path, monkeypatch):
     monkeypatch.setattr(prebuild, "_views", {})
     monkeypatch.setattr(prebuild, "_prepared", False)
     monkeypatch.setattr(prebuild, "_answers", {})
+    monkeypatch.setattr(prebuild, "_markers", {})
     previous = get_recorder()
     yield tmp_path / "data"
     set_recorder(previous)
@@ -200,3 +201,27 @@ def test_every_module_prebuilds_what_its_notebook_shows():
         ids = json.dumps(exercises_in(notebooks_dir() / info.path))
         assert [key[0] for key in prebuild.waiting()] == json.loads(ids), info.path
         assert {key[1:] for key in prebuild.waiting()} <= {(info.lang, info.page)}
+
+
+def test_a_welsh_pages_draft_marker_is_worked_out_before_the_visitor_and_again_if_its_files_change(monkeypatch):
+    from fmse_widgets import draft_marker
+
+    calls = []
+    real = draft_marker.page_marker
+    monkeypatch.setattr(draft_marker, "page_marker", lambda page, lang: calls.append((page, lang)) or real(page, lang))
+    warm_visit(monkeypatch, None, during_wait=lambda: calls.append("request"))
+    course = course_page.start_page("context", "cy")
+    expected = real("context", "cy")
+    assert expected  # module 1's Welsh is draft
+    header = course.header()
+    assert calls == [("context", "cy"), "request"]  # nothing worked out after the request
+    assert any(getattr(c, "value", None) == expected for c in header.children)
+    # One of the page's exercise files changes while the kernel waits: worked out again, from the files as they are.
+    path = exercises_dir() / f"{page_ids('context', 'cy')[0]}.yaml"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    try:
+        course.header()
+    finally:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert calls == [("context", "cy"), "request", ("context", "cy")]

@@ -28,11 +28,21 @@ log = logging.getLogger(__name__)
 _views: dict[tuple[str, str, str], tuple[object, tuple[Path, int, int]]] = {}
 _prepared = False   # prepare() ran: this is a warm kernel, and its page's cells run once, straight after the request
 _answers: dict[str, tuple[object, list]] = {}   # page -> (recorder, its answers there), see earlier_answers
+# (page, lang) -> (the draft marker's HTML, the (path, mtime_ns, size) of every file it was worked out from)
+_markers: dict[tuple[str, str], tuple[str, list[tuple[Path, int, int]]]] = {}
 
 
 def _signature(path: Path) -> tuple[Path, int, int]:
     stat = path.stat()
     return path, stat.st_mtime_ns, stat.st_size
+
+
+def _signature_or_none(path: Path) -> tuple[Path, int, int]:
+    """As _signature, and (path, -1, -1) for a file that is not there (it may be added while the kernel waits)."""
+    try:
+        return _signature(path)
+    except FileNotFoundError:
+        return path, -1, -1
 
 
 def prepare(page: str, lang: str) -> None:
@@ -44,6 +54,10 @@ def prepare(page: str, lang: str) -> None:
         _warm_imports_and_caches(lang)
     except Exception as exc:  # noqa: BLE001 - the page's own cells do this again and show any problem
         log.warning("could not prepare the header of %s (%s) before its visitor: %s", page, lang, exc)
+    try:
+        _prepare_marker(page, lang)
+    except Exception as exc:  # noqa: BLE001 - header() works it out again
+        log.warning("could not prepare the draft marker of %s (%s): %s", page, lang, exc)
     try:
         _build_views(page, lang)
     except Exception as exc:  # noqa: BLE001 - as above: show() builds the views as it always did
@@ -69,6 +83,40 @@ def _warm_imports_and_caches(lang: str) -> None:
     phrases_script(lang)
     page.content_note(lang)  # the course text and services the page's prose cells read
     page.attribution(lang)
+
+
+def _prepare_marker(page: str, lang: str) -> None:
+    """The Welsh draft marker (draft_marker.page_marker), with the files it reads: the notebook and the exercise
+    files of the page."""
+    if lang != "cy":
+        return  # English pages have none, and page_marker says so at once
+    from .course import pages
+    from .draft_marker import page_marker
+    from .paths import data_dir, notebooks_dir
+    from .records.progress import page_exercises
+
+    here = next((p for p in pages() if p.page == page and p.lang == lang), None)
+    if here is None:
+        return
+    files = [notebooks_dir() / here.path] + [data_dir() / "exercises" / f"{i}.yaml"
+                                             for i in page_exercises().get(page, ())]
+    signatures = [_signature_or_none(f) for f in files]
+    _markers[(page, lang)] = (page_marker(page, lang), signatures)
+
+
+def marker(page: str, lang: str) -> str | None:
+    """The draft marker prepared for this page and language, if none of its files has changed since; else None."""
+    found = _markers.get((page, lang))
+    if found is None:
+        return None
+    html, signatures = found
+    try:
+        if all(_signature_or_none(path) == (path, mtime, size) for path, mtime, size in signatures):
+            return html
+    except OSError:
+        pass
+    del _markers[(page, lang)]
+    return None
 
 
 def _build_views(page: str, lang: str) -> None:
