@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
