@@ -159,7 +159,7 @@ def take(exercise_id: str, lang: str, page: str):
         return None
     from .recording import utc_now
 
-    view._started_at = utc_now()  # type: ignore[attr-defined] - when the learner was shown it, as before
+    view._started_at = utc_now()  # type: ignore[attr-defined]  # when the learner was shown it, as before
     return view
 
 
