@@ -86,9 +86,14 @@ def landing(environ=None) -> w.VBox:
     from .records.identity import in_voila
 
     if environ is None:
-        from .course_page import wait_for_visitor
+        from . import course_page
+        from .voila_request import preheated
 
-        wait_for_visitor()  # a warm landing page waits here for its visitor (widgets/warm.py)
+        if not course_page._visitor_known and preheated():
+            from .prebuild import prepare_landing
+
+            prepare_landing()  # what the page shows to anyone, while nobody waits for it (prebuild.py)
+        course_page.wait_for_visitor()  # a warm landing page waits here for its visitor (widgets/warm.py)
     environ = os.environ if environ is None else environ
     identity, _recorder = start_records(environ)
     parts = [LanguagePart(lang, identity, remember=not in_voila(environ)) for lang in WELSH_FIRST]

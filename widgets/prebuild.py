@@ -15,6 +15,18 @@ Nothing here reads or writes learner records, the recorder or who is learning: a
 when an answer is recorded (`ExerciseView.finish`), and `show()` adds the learner's earlier answer after the
 request. The view's start time is set when it is taken, as if it had been built then.
 
+The dashboard (kind "dashboard"): its "Case patterns" tab (pandas, the case data, the filters and charts) and its
+"Response checklist" tab are the same for every visitor of this server: the case data is the server's
+(`FMSE_CASES` or the course's sample) and the checklist is filled from the setting file of the data folder, which
+the server's process, not the visitor, decides. Both are built here, for this language, with the (mtime, size) of
+the files they were built from; `dashboard_part(part, lang, files)` hands each over once, only for the same
+language and files, and only while those files are unchanged. The "Staff training" tab depends on who is asking
+(their role on a hub, the records they may see) and is built after the request, as before.
+
+The landing page (`prepare_landing()`, called by `landing()` before its wait): the imports its parts use (the name
+form, the course progress, the records) and the course content they read; the learner's form and progress are
+built after the request.
+
 Outside a warm kernel (`--warm 0`, JupyterLab, nbval) nothing is prepared and `take` returns None.
 """
 from __future__ import annotations
@@ -30,6 +42,8 @@ _prepared = False   # prepare() ran: this is a warm kernel, and its page's cells
 _answers: dict[str, tuple[object, list]] = {}   # page -> (recorder, its answers there), see earlier_answers
 # (page, lang) -> (the draft marker's HTML, the (path, mtime_ns, size) of every file it was worked out from)
 _markers: dict[tuple[str, str], tuple[str, list[tuple[Path, int, int]]]] = {}
+# (part, lang) -> (the dashboard's "patterns" or "checklist" widget, the (path, mtime_ns, size) of its files)
+_dashboard: dict[tuple[str, str], tuple[object, list[tuple[Path, int, int]]]] = {}
 
 
 def _signature(path: Path) -> tuple[Path, int, int]:
@@ -62,6 +76,38 @@ def prepare(page: str, lang: str) -> None:
         _build_views(page, lang)
     except Exception as exc:  # noqa: BLE001 - as above: show() builds the views as it always did
         log.warning("could not prebuild the exercises of %s (%s): %s", page, lang, exc)
+    try:
+        _prepare_dashboard(page, lang)
+    except Exception as exc:  # noqa: BLE001 - dashboard() builds its tabs as it always did
+        log.warning("could not prebuild the dashboard %s (%s): %s", page, lang, exc)
+
+
+def prepare_landing() -> None:
+    """The landing page's imports and the course content its parts read, before the visitor is known. Reads no
+    records and builds nothing for a learner. Never raises."""
+    global _prepared
+    _prepared = True
+    try:
+        from .content.course_text import course_text
+        from .course import pages, start_page as first_module
+        from .languages import LANGS
+        from .records import recorder, sqlite, start_records  # noqa: F401 - landing() runs these after the wait
+        from .records.identity_view import IdentityView  # noqa: F401
+        from .records.progress import completion_rule, course_progress_html, page_exercises, resume_module  # noqa: F401
+        from .records.progress_view import CourseProgressView  # noqa: F401
+
+        url = recorder.records_url() or ""
+        if url.startswith(("postgresql://", "postgres://")):
+            from .records import postgres  # noqa: F401
+        course_text()
+        pages()
+        page_exercises()
+        completion_rule()
+        for lang in LANGS:
+            first_module(lang)
+            course_progress_html(lang, [])  # nobody's answers: only fills the caches of the course's content
+    except Exception as exc:  # noqa: BLE001 - landing() does all this again and shows any problem
+        log.warning("could not prepare the landing page before its visitor: %s", exc)
 
 
 def _warm_imports_and_caches(lang: str) -> None:
@@ -102,6 +148,55 @@ def _prepare_marker(page: str, lang: str) -> None:
                                              for i in page_exercises().get(page, ())]
     signatures = [_signature_or_none(f) for f in files]
     _markers[(page, lang)] = (page_marker(page, lang), signatures)
+
+
+def dashboard_files(part: str) -> list[Path]:
+    """The files the dashboard's `part` ("patterns" or "checklist") is built from, as the server finds them now."""
+    if part == "patterns":
+        from .dashboard.app import cases_path
+
+        return [cases_path()]
+    from .dashboard.checklist import checklist_path
+    from .setting import setting_path
+
+    return [setting_path(), checklist_path()]
+
+
+def _prepare_dashboard(page: str, lang: str) -> None:
+    from .course import pages
+
+    here = next((p for p in pages() if p.page == page and p.lang == lang), None)
+    if here is None or here.kind != "dashboard":
+        return
+    from .dashboard.app import case_patterns, response_checklist
+    from .hub import client  # noqa: F401 - the Staff training tab, built after the request, asks the hub who this is
+    from .records import training_view  # noqa: F401 - ... and reads the records with these
+
+    for part, build in (("patterns", case_patterns), ("checklist", response_checklist)):
+        files = dashboard_files(part)
+        signatures = [_signature_or_none(f) for f in files]
+        _dashboard[(part, lang)] = (build(lang), signatures)
+
+
+def dashboard_part(part: str, lang: str, files: list[Path]):
+    """The dashboard's `part` prebuilt in `lang` from `files`, once; None if there is none, or if any of those
+    files has changed since (then the cached checklist is read again)."""
+    found = _dashboard.pop((part, lang), None)
+    if found is None:
+        return None
+    widget, signatures = found
+    try:
+        unchanged = ([path for path, _, _ in signatures] == list(files)
+                     and all(_signature_or_none(path) == (path, mtime, size) for path, mtime, size in signatures))
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        if part == "checklist":
+            from .dashboard.checklist import _load
+
+            _load.cache_clear()
+        return None
+    return widget
 
 
 def marker(page: str, lang: str) -> str | None:

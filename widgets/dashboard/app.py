@@ -186,9 +186,14 @@ class Dashboard(w.VBox):
 
     def __init__(self, lang: str, *, path: Path | None = None, setting=None, **kwargs):
         super().__init__(**kwargs)
+        from ..prebuild import dashboard_files, dashboard_part
+
         tr = translator(lang)
-        self.patterns = case_patterns(lang, path)
-        self.checklist = response_checklist(lang, setting)
+        # In a warm kernel these two were built before the visitor came (prebuild.py): they are the same for anyone.
+        patterns = dashboard_part("patterns", lang, dashboard_files("patterns")) if path is None else None
+        self.patterns = case_patterns(lang, path) if patterns is None else patterns
+        checklist = dashboard_part("checklist", lang, dashboard_files("checklist")) if setting is None else None
+        self.checklist = response_checklist(lang, setting) if checklist is None else checklist
         self.training = staff_training(lang)
         self.tabs = w.Tab(children=[self.patterns, self.checklist, self.training])
         self.tabs.titles = (tr.gettext("Case patterns"), tr.gettext("Response checklist"),

@@ -84,8 +84,12 @@ def _load(path: Path) -> Checklist:
     return parse_checklist(read_yaml(path), path)
 
 
+def checklist_path() -> Path:
+    return (data_dir() / "text" / "checklist.yaml").resolve()
+
+
 def load_checklist(path: Path | None = None) -> Checklist:
-    return _load((path or data_dir() / "text" / "checklist.yaml").resolve())
+    return _load(path.resolve() if path else checklist_path())
 
 
 def _fill(text: str, setting) -> str:
