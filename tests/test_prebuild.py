@@ -24,13 +24,15 @@ def page_ids(page: str, lang: str) -> list[str]:
 def fresh_kernel(records_backend, tmp_path, monkeypatch):
     """As if in a new kernel: no visitor yet, nothing prebuilt, the recorder put back afterwards."""
     monkeypatch.setenv("FMSE_DATA_DIR", str(tmp_path / "data"))
-    for key in ("QUERY_STRING", "SERVER_SOFTWARE", "JUPYTERHUB_USER", "FMSE_RECORDS_URL", "VOILA_PREHEAT"):
+    # (FMSE_RECORDS_URL is records_backend's: unset for SQLite, a fresh database for PostgreSQL)
+    for key in ("QUERY_STRING", "SERVER_SOFTWARE", "JUPYTERHUB_USER", "VOILA_PREHEAT", "FMSE_CASES"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setattr(course_page, "_visitor_known", False)
     monkeypatch.setattr(prebuild, "_views", {})
     monkeypatch.setattr(prebuild, "_prepared", False)
     monkeypatch.setattr(prebuild, "_answers", {})
     monkeypatch.setattr(prebuild, "_markers", {})
+    monkeypatch.setattr(prebuild, "_dashboard", {})
     previous = get_recorder()
     yield tmp_path / "data"
     set_recorder(previous)
@@ -223,3 +225,163 @@ def test_a_welsh_pages_draft_marker_is_worked_out_before_the_visitor_and_again_i
     finally:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert calls == [("context", "cy"), "request", ("context", "cy")]
+
+
+def test_the_records_backend_is_the_one_under_test(records_backend):
+    from fmse_widgets.records.recorder import records_url
+
+    assert (records_url() or "").startswith("postgresql") == (records_backend == "postgresql")
+
+
+def watch_dashboard(monkeypatch) -> list:
+    """What the dashboard reads about its visitor, in order: their role on a hub and their Staff training tab."""
+    from fmse_widgets.dashboard import app
+
+    calls: list = []
+    real_role, real_training = app.hub_role, app.staff_training
+    monkeypatch.setattr(app, "hub_role", lambda: calls.append("hub_role") or real_role())
+    monkeypatch.setattr(app, "staff_training", lambda lang: calls.append(("training", lang)) or real_training(lang))
+    return calls
+
+
+def test_a_warm_dashboard_builds_what_anyone_sees_before_the_visitor_and_staff_training_after(monkeypatch):
+    from fmse_widgets.dashboard import dashboard
+    from fmse_widgets.records.training_view import StaffTraining
+
+    learner = known_learner("Ffion")
+    calls = watch_dashboard(monkeypatch)
+    seen = {}
+    sentinel = get_recorder()
+
+    def while_waiting() -> None:
+        calls.append("request")
+        seen["prebuilt"] = sorted(prebuild._dashboard)
+        seen["recorder"] = get_recorder()
+        with open_store() as store:
+            seen["events"] = list(store.events())
+
+    warm_visit(monkeypatch, learner, while_waiting)
+    course = course_page.start_page("dashboard", "en")
+    assert seen["prebuilt"] == [("checklist", "en"), ("patterns", "en")]
+    assert seen["recorder"] is sentinel and seen["events"] == []
+    assert course.learner_id == learner
+    patterns, checklist = prebuild._dashboard[("patterns", "en")][0], prebuild._dashboard[("checklist", "en")][0]
+    board = dashboard("en")
+    assert board.patterns is patterns and board.checklist is checklist
+    assert isinstance(board.training, StaffTraining)
+    assert calls == ["request", ("training", "en"), "hub_role"]  # nothing about the visitor before they came
+    assert list(board.tabs.children) == [patterns, checklist, board.training]
+    assert prebuild._dashboard == {}
+
+
+def test_a_prebuilt_dashboard_part_is_taken_once_and_only_in_its_language(monkeypatch):
+    from fmse_widgets.dashboard import dashboard
+
+    warm_visit(monkeypatch, None)
+    course_page.start_page("dashboard", "cy")
+    patterns, checklist = prebuild._dashboard[("patterns", "cy")][0], prebuild._dashboard[("checklist", "cy")][0]
+    english = dashboard("en")  # another language never gets the Welsh tabs
+    assert english.patterns is not patterns and english.checklist is not checklist
+    assert 'lang="en"' in english.checklist.children[1].value
+    welsh = dashboard("cy")
+    assert welsh.patterns is patterns and welsh.checklist is checklist
+    again = dashboard("cy")  # shown twice: new widgets the second time
+    assert again.patterns is not patterns and again.checklist is not checklist
+    assert 'lang="cy"' in again.checklist.children[1].value
+
+
+def test_a_dashboard_given_its_own_data_or_setting_does_not_take_the_prebuilt_parts(monkeypatch, tmp_path):
+    from fmse_widgets.cases.validate import sample_path
+    from fmse_widgets.dashboard import dashboard
+    from fmse_widgets.setting import load_setting
+
+    warm_visit(monkeypatch, None)
+    course_page.start_page("dashboard", "en")
+    patterns, checklist = prebuild._dashboard[("patterns", "en")][0], prebuild._dashboard[("checklist", "en")][0]
+    board = dashboard("en", path=sample_path(), setting=load_setting("en"))
+    assert board.patterns is not patterns and board.checklist is not checklist
+
+
+def test_a_setting_changed_while_the_dashboard_waited_is_in_its_checklist(monkeypatch):
+    from fmse_widgets.dashboard import dashboard
+    from fmse_widgets.setting import save_values
+
+    warm_visit(monkeypatch, None, during_wait=lambda: save_values({"name": "Ysgol y Graig"}))
+    course_page.start_page("dashboard", "en")
+    checklist = prebuild._dashboard[("checklist", "en")][0]
+    assert "Ysgol y Graig" not in checklist.children[1].value  # built before the DSP saved the name
+    board = dashboard("en")
+    assert board.checklist is not checklist and "Ysgol y Graig" in board.checklist.children[1].value
+
+
+def test_case_data_changed_while_the_dashboard_waited_is_read_again(monkeypatch, tmp_path):
+    from fmse_widgets.cases.validate import sample_path
+    from fmse_widgets.dashboard import dashboard
+
+    cases = tmp_path / "cases.csv"
+    cases.write_bytes(sample_path().read_bytes())
+    monkeypatch.setenv("FMSE_CASES", str(cases))
+    warm_visit(monkeypatch, None, during_wait=lambda: cases.write_text("not,the,case,columns\n", encoding="utf-8"))
+    course_page.start_page("dashboard", "en")
+    patterns = prebuild._dashboard[("patterns", "en")][0]
+    board = dashboard("en")
+    assert board.patterns is not patterns and "fmse-error" in board.patterns.value
+
+
+def test_outside_a_warm_kernel_the_dashboard_is_built_after_the_request(monkeypatch):
+    from fmse_widgets import voila_request
+    from fmse_widgets.dashboard import dashboard
+
+    calls = watch_dashboard(monkeypatch)
+    monkeypatch.setattr(voila_request, "wait_for_request", lambda: calls.append("request"))
+    course_page.start_page("dashboard", "en")
+    assert prebuild._dashboard == {}
+    board = dashboard("en")
+    assert board.patterns.__class__.__name__ == "CasePatterns"
+    assert calls == ["request", ("training", "en"), "hub_role"]
+
+
+def test_a_warm_landing_page_prepares_before_the_wait_and_knows_its_visitor_after(monkeypatch):
+    from fmse_widgets.landing import landing
+    from fmse_widgets.records.identity_view import IdentityView
+    from fmse_widgets.records.progress_view import CourseProgressView
+
+    learner = known_learner("Gethin")
+    calls: list = []
+    real_prepare = prebuild.prepare_landing
+    monkeypatch.setattr(prebuild, "prepare_landing", lambda: calls.append("prepare") or real_prepare())
+    for cls in (IdentityView, CourseProgressView):
+        real_init = cls.__init__
+
+        def init(self, *args, _real=real_init, _name=cls.__name__, **kwargs):
+            calls.append(_name)
+            _real(self, *args, **kwargs)
+        monkeypatch.setattr(cls, "__init__", init)
+    seen = {}
+    sentinel = get_recorder()
+
+    def while_waiting() -> None:
+        calls.append("request")
+        seen["recorder"] = get_recorder()
+        with open_store() as store:
+            seen["events"] = list(store.events())
+            seen["learners"] = [p.learner_id for p in store.learners()]
+
+    warm_visit(monkeypatch, learner, while_waiting)
+    page = landing()
+    assert calls == ["prepare", "request"] + ["IdentityView", "CourseProgressView"] * 2
+    assert seen["recorder"] is sentinel and seen["events"] == [] and seen["learners"] == [learner]
+    _, welsh, english = page.children
+    assert welsh.who.learner_id == english.who.learner_id == learner
+    assert f"?learner={learner}" in welsh.start.value and f"?learner={learner}" in english.progress.value
+
+
+def test_a_landing_page_outside_a_warm_kernel_prepares_nothing(monkeypatch):
+    from fmse_widgets import voila_request
+    from fmse_widgets.landing import landing
+
+    calls: list = []
+    monkeypatch.setattr(prebuild, "prepare_landing", lambda: calls.append("prepare"))
+    monkeypatch.setattr(voila_request, "wait_for_request", lambda: calls.append("request"))
+    landing()
+    assert calls == ["request"]
