@@ -99,3 +99,40 @@ def saved(records, learner: str, path: str) -> bool:
         done = {r[0] for r in db.execute("SELECT exercise_id FROM events WHERE learner_id = ? AND lang = ?",
                                          (learner, path.split("/")[0]))}
     return done == set(exercise_ids(path))
+
+
+DASHBOARD = "en/dashboard.ipynb"
+# The dashboard as its visitor meets it: the Case patterns tab's text, then the Response checklist tab's.
+DASHBOARD_JS = """() => [...document.querySelectorAll('.fmse-dashboard .widget-tab-contents > .widget-box')]
+    .slice(0, 2).map(tab => tab.textContent.replace(/\\s+/g, ' ').trim())"""
+
+
+def open_dashboard_as(visit, server, learner: str):
+    v = visit()
+    v.page.goto(f"{server.base}/voila/render/{DASHBOARD}?learner={learner}", wait_until="domcontentloaded",
+                timeout=60_000)
+    v.page.wait_for_function(RENDERED, timeout=60_000)
+    v.page.wait_for_function("() => document.querySelectorAll('.fmse-case-patterns .fmse-filters select')"
+                             ".length === 7", timeout=60_000)
+    return v
+
+
+def test_a_prebuilt_dashboard_is_the_same_dashboard_and_its_filters_work(visit, servers):
+    """Its Case patterns and Response checklist tabs were built before the visitor came (prebuild.py)."""
+    warm, cold, records = servers
+    with SQLiteStore(records) as store:
+        learner = store.add_learner("Dafydd").learner_id
+    wait_for_pool(warm, DASHBOARD)
+    before = used_warm(warm, DASHBOARD)
+    shown = open_dashboard_as(visit, warm, learner).page
+    assert used_warm(warm, DASHBOARD) == before + 1
+    expected = open_dashboard_as(visit, cold, learner).page.evaluate(DASHBOARD_JS)
+    assert len(expected) == 2 and "4,000" in expected[0] and expected[1]
+    assert shown.evaluate(DASHBOARD_JS) == expected
+    assert shown.locator('[data-mime-type="application/vnd.jupyter.stderr"], .fmse-cell-error').count() == 0
+    live = shown.locator(".fmse-case-patterns .fmse-live").first
+    assert live.inner_text().strip() == "Showing 4,000 of 4,000 cases."
+    sex = shown.locator(".fmse-case-patterns .fmse-filters select").first  # the prebuilt filters answer
+    sex.select_option(index=1)
+    shown.wait_for_function("() => !document.querySelector('.fmse-case-patterns .fmse-live').textContent"
+                            ".includes('Showing 4,000 of')", timeout=30_000)
