@@ -20,9 +20,11 @@ until a page takes it: then the page handler claims it for the browser session (
 per-session limits and culling apply to it as to any other. Waiting kernels are never culled (Voilà skips
 them) and are not counted against any session.
 
-Memory: a warm kernel waiting for its page measured 56-58 MiB resident (dashboards included: the dashboard's
-first cell does not load pandas yet; benchmarks/pages.py, 6 December 2026), so the default of 8 is about
-0.45 GB on top of the pages in use, a fair share of an 8 GB laptop. `--warm 0` turns
+Memory: a warm kernel waiting for its page measured 56-61 MiB resident (benchmarks/pages.py, 6 December
+2026; psutil, 7 December), except the dashboard's: it loads pandas and the case data and builds its Case patterns
+tab before its visitor (prebuild.py), and measured 116 MiB waiting (psutil RSS, sample data, 7 December 2026).
+The default of 8 (two of them dashboards) is so about 0.6 GB on top of the pages in use, a fair share of an
+8 GB laptop. `--warm 0` turns
 warming off (a kernel is started for each page view, as stock Voilà does).
 """
 from __future__ import annotations
