@@ -54,8 +54,12 @@ sys.path.insert(0, str(ROOT))
 from fmse_widgets.processes import free_port, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Nothing from outside this computer (the stock template links Font Awesome from a CDN): every host name but
+# 127.0.0.1 fails to resolve. Not Playwright's `context.route()`, which turns the browser's HTTP cache off (so
+# "warm cache" would not be: before 7 December 2026 every load fetched all 4.7 MB of scripts again).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 CULL_IDLE = 20
 WARM_UP = "en/glossary.ipynb"  # the page each warm-cache context loads first (not measured)
 # Every widget drawn: the same test on the course template and on stock Voilà's lab template.
@@ -68,6 +72,10 @@ DRAWN = """() => {
   if (!cells.querySelector(".jupyter-widgets")) return false;
   return performance.now();
 }"""
+# Bytes of scripts and style sheets that came over the network (not from the browser's cache) for the page.
+FETCHED = """() => performance.getEntriesByType('resource')
+  .filter(r => r.initiatorType === 'script' || r.initiatorType === 'link')
+  .reduce((sum, r) => sum + r.transferSize, 0)"""
 SERVERS = ("course", "stock", "preheat")
 TARGETS = {"landing": ("stock", 0.5), "module-en": ("stock", 0.5), "module-cy": ("stock", 0.5),
            "dashboard": ("stock", 0.6)}
@@ -150,11 +158,7 @@ class Browser:
         self.warm_contexts: dict[str, object] = {}
 
     def context(self):
-        context = self.browser.new_context()
-        # Nothing from outside this computer (the stock template links Font Awesome from a CDN).
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            ("http://127.0.0.1", "data:", "blob:")) else route.abort())
-        return context
+        return self.browser.new_context()
 
     def warm_context(self, server: Server):
         """The server's own context, which has already loaded a course page (cache warm): the glossary, a page no
@@ -168,9 +172,10 @@ class Browser:
             self.warm_contexts[server.name] = context
         return self.warm_contexts[server.name]
 
-    def load(self, context, url: str, then_next: float | None = None) -> float:
-        """Seconds from navigation until every widget is drawn; with `then_next`, wait that long on the page,
-        follow its "Next" link and time the next page from the click instead."""
+    def load(self, context, url: str, then_next: float | None = None) -> tuple[float, int]:
+        """Seconds from navigation until every widget is drawn, and the bytes of scripts and style sheets fetched
+        over the network for it; with `then_next`, wait that long on the page, follow its "Next" link and time
+        the next page from the click instead."""
         page = context.new_page()
         try:
             page.goto(url, timeout=self.timeout_ms)
@@ -180,7 +185,7 @@ class Browser:
                 with page.expect_navigation(timeout=self.timeout_ms):
                     page.locator("a[rel=next]").first.click()
                 took = page.wait_for_function(DRAWN, timeout=self.timeout_ms, polling="raf").json_value() / 1000
-            return took
+            return took, int(page.evaluate(FETCHED))
         finally:
             page.close()
 
@@ -268,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     work = Path(tempfile.mkdtemp(prefix="fmse-pages-"))
     results = {mode: {key: {s: [] for s in SERVERS} for key in pages} for mode in modes}
+    network: dict[str, dict[str, list[int]]] = {mode: {s: [] for s in SERVERS} for mode in modes}
     failures: list[str] = []
     servers: dict[str, Server] = {}
     browser = None
@@ -284,9 +290,10 @@ def main(argv: list[str] | None = None) -> int:
                         server = servers[name]
                         context = browser.warm_context(server) if mode == "warm" else browser.context()
                         try:
-                            took = browser.load(context, f"{server.base}/voila/render/{path}",
-                                                then_next=args.read if key == "next" else None)
+                            took, fetched = browser.load(context, f"{server.base}/voila/render/{path}",
+                                                         then_next=args.read if key == "next" else None)
                             results[mode][key][name].append(took)
+                            network[mode][name].append(fetched)
                         except Exception as exc:  # noqa: BLE001 - a timeout or a navigation error: a failure
                             failures.append(f"round {round_number} {mode} {key} {name}: {type(exc).__name__}")
                         finally:
@@ -300,13 +307,18 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers.values():
             server.stop()
     lines = report(results, modes, pages)
+    for mode in modes:  # shows whether the cache was warm: a warm load fetches (almost) nothing
+        lines.append(f"{mode} cache: scripts and style sheets fetched over the network per load, median: " + ", ".join(
+            f"{name} {statistics.median(network[mode][name]) / 1024:.0f} KiB" for name in SERVERS
+            if network[mode][name]))
     print("\n".join(lines))
     print(f"failed loads: {len(failures)}")
     for failure in failures[:20]:
         print(f"  {failure}")
     if args.json:
         args.json.write_text(json.dumps({"date": f"{started:%Y-%m-%d %H:%M} UTC", "pages": pages,
-                                         "warm": args.warm, "results": results, "failures": failures},
+                                         "warm": args.warm, "results": results, "fetched_bytes": network,
+                                         "failures": failures},
                                         indent=1))
     if args.logs:
         args.logs.mkdir(parents=True, exist_ok=True)

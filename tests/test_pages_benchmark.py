@@ -37,3 +37,8 @@ def test_the_pages_benchmark_runs_on_three_servers(tmp_path):
     assert "target warm landing: course <= 0.5 x stock:" in out, out
     assert "target warm module-cy: course below preheat:" in out, out
     assert "failed loads: 0" in out, out
+    # The warm cache is warm: the course server's pages fetch (almost) no scripts or style sheets over the network
+    # once one page has been loaded (widgets/static_cache.py; the benchmark's browser keeps its HTTP cache on).
+    fetched = result["fetched_bytes"]["warm"]["course"]
+    assert len(fetched) == 2 and max(fetched) < 64 * 1024, fetched
+    assert "warm cache: scripts and style sheets fetched over the network per load, median: course" in out, out

@@ -61,9 +61,17 @@ def handler_patterns() -> tuple[str, ...]:
 
 
 def literal_prefix(pattern: str) -> str:
-    """'/voila/static/(.*)' -> '/voila/static/'; '/api/kernels/(?P<id>...)/channels' -> '/api/kernels/'."""
-    cut = re.search(r"[(?*+\[\\$]", pattern)
-    prefix = pattern[:cut.start()] if cut else pattern
+    """'/voila/static/(.*)' -> '/voila/static/'; '/api/kernels/(?P<id>...)/channels' -> '/api/kernels/';
+    an escaped character is itself: '/voila/static/v\\-0\\.5\\.13/(.*)' -> '/voila/static/v-0.5.13/'."""
+    prefix, i = "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            prefix, i = prefix + pattern[i + 1], i + 2
+            continue
+        if char in "(?*+[\\$":
+            break
+        prefix, i = prefix + char, i + 1
     return prefix if prefix.endswith("/") else prefix + "/"
 
 

@@ -19,6 +19,7 @@ import tornado.websocket
 from fmse_widgets.course import pages
 from fmse_widgets.records import open_store
 from fmse_widgets.workshop.gate import MAX_FAILURES
+from fmse_widgets.static_cache import STATIC_TAG
 from servers import WorkshopServer, close_websocket, fetch, run_async
 from workshop_client import Client
 
@@ -218,7 +219,7 @@ def test_the_trainer_opens_the_results_page_and_every_page(workshop, trainer):
 
 # ---- traversal and tracebacks on every route -------------------------------------------------------------------
 
-ROUTES = ["/voila/render/", "/voila/static/", "/voila/templates/fmse/static/", "/voila/templates/",
+ROUTES = ["/voila/render/", "/voila/static/", f"/voila/static/{STATIC_TAG}/", "/voila/templates/fmse/static/", "/voila/templates/",
           "/voila/files/", "/voila/labextensions/", "/voila/api/themes/", "/workshop/join/", "/workshop/trainer/",
           "/static/", "/api/kernels/", "/voila/tree/", "/"]
 FORMS = {"plain": "../", "encoded": "%2e%2e%2f", "double": "%252e%252e%252f", "backslash": "..%5c"}

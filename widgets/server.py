@@ -137,9 +137,12 @@ REPLACED: dict[type, type | None] = {
 
 
 def replaced(handlers: list) -> list:
-    """Voilà's routes with each handler class replaced as `REPLACED` says (dropped where it says None)."""
+    """Voilà's routes with each handler class replaced as `REPLACED` says (dropped where it says None), and its
+    JavaScript served so that the browser keeps it (widgets/static_cache.py)."""
+    from .static_cache import static_routes
+
     kept = []
-    for pattern, cls, *rest in handlers:
+    for pattern, cls, *rest in static_routes(handlers):
         cls = REPLACED.get(cls, cls)
         if cls is not None:
             kept.append((pattern, cls, *rest))

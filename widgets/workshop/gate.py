@@ -93,9 +93,11 @@ def handler_kinds() -> dict[type, str]:
 
     from .. import kernels, learner_cookie
     from ..server import RedirectToLanding
+    from ..static_cache import CachedLabExtensions, VersionedStatic
 
     return {
         MultiStaticFileHandler: PUBLIC, TemplateStaticFileHandler: PUBLIC, FileFindHandler: PUBLIC,
+        VersionedStatic: PUBLIC, CachedLabExtensions: PUBLIC,
         RequestInfoSocketHandler: LOCAL_ONLY,
         VoilaLoginHandler: GONE, LoginFormHandler: GONE, LegacyLoginHandler: GONE, LogoutHandler: GONE,
         kernels.OwnedPageHandler: PAGE,
