@@ -272,32 +272,37 @@ def shell_message(msg_type: str, content: dict, channel: str = "shell") -> dict:
 
 
 async def replies_to(base: str, kernel_id: str, messages: list[dict], wait: float,
-                     cookie: str | None = None) -> dict[str, list[str]]:
-    """Send each message on the kernel's websocket (with the browser session's `cookie`); what came back for each
-    (msg_type of every reply)."""
+                     cookie: str | None = None, until: str | None = None) -> dict[str, list[str]]:
+    """Send the messages on the kernel's websocket (with the browser session's `cookie`), all at once, then listen
+    for `wait` seconds: what came back for each (msg_type of every reply). `until`: stop listening once a reply of
+    that msg_type has come (the kernel answers one channel's requests in order, so a reply to the last message sent
+    means that every earlier one on that channel has had its turn)."""
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     url = base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
     socket = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie} if cookie else {}))
-    answers: dict[str, list[str]] = {}
+    sent = {m["header"]["msg_id"]: f"{m['channel']}:{m['header']['msg_type']}" for m in messages}
+    answers: dict[str, list[str]] = {name: [] for name in sent.values()}
     try:
         for message in messages:
             await socket.write_message(json.dumps(message))
-            msg_id, got = message["header"]["msg_id"], []
-            deadline = time.monotonic() + wait
-            while (left := deadline - time.monotonic()) > 0:
-                try:
-                    raw = await asyncio.wait_for(socket.read_message(), left)
-                except asyncio.TimeoutError:
-                    break
-                if raw is None:
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                raw = await asyncio.wait_for(socket.read_message(), left)
+            except asyncio.TimeoutError:
+                break
+            if raw is None:
+                for got in answers.values():
                     got.append("(socket closed)")
+                break
+            reply = json.loads(raw)
+            parent = reply.get("parent_header", {}).get("msg_id")
+            if parent in sent:
+                answers[sent[parent]].append(f"{reply['channel']}:{reply['header']['msg_type']}")
+                if until is not None and reply["header"]["msg_type"] == until:
                     break
-                reply = json.loads(raw)
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    got.append(f"{reply['channel']}:{reply['header']['msg_type']}")
-            answers[f"{message['channel']}:{message['header']['msg_type']}"] = got
     finally:
         await close_websocket(socket)
     return answers
@@ -330,8 +335,9 @@ def test_kernel_websocket_answers_no_code_requests(course_server):
     probe.unlink(missing_ok=True)
     messages = [shell_message(t, c) for t, c in FORBIDDEN]
     messages += [shell_message(t, c, "control") for t, c in FORBIDDEN]  # the control channel is no way round
-    messages.append(shell_message("kernel_info_request", {}))
-    answers = run_async(lambda: replies_to(course_server.base, kernel, messages, wait=3, cookie=cookie))
+    messages.append(shell_message("kernel_info_request", {}))  # last: answered once the shell has seen the rest
+    # All sent at once and listened to for 6 s (one message at a time, 3 s each, took 34 s).
+    answers = run_async(lambda: replies_to(course_server.base, kernel, messages, wait=6, cookie=cookie))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers  # the socket works
     silent = {k: v for k, v in answers.items() if k != "shell:kernel_info_request"}
     assert all(v == [] for v in silent.values()), f"the kernel answered: {silent}"
@@ -346,7 +352,8 @@ def test_shutdown_over_the_websocket_reaches_only_that_pages_kernel(course_serve
     shutdown = [shell_message("shutdown_request", {"restart": False})]
     run_async(lambda: replies_to(course_server.base, mine, shutdown, wait=3, cookie=my_cookie))
     info = [shell_message("kernel_info_request", {})]
-    answers = run_async(lambda: replies_to(course_server.base, other, info, wait=10, cookie=other_cookie))
+    answers = run_async(lambda: replies_to(course_server.base, other, info, wait=10, cookie=other_cookie,
+                                           until="kernel_info_reply"))
     assert "shell:kernel_info_reply" in answers["shell:kernel_info_request"], answers
 
 
