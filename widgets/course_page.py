@@ -44,8 +44,12 @@ class CoursePage:
         from .records.progress import page_exercises
         from .records.progress_view import ProgressView
 
+        from .prebuild import marker as prepared_marker
+
         parts: list[w.Widget] = [w.HTML(nav_html(self.page, self.lang, link=self.link) + phrases_script(self.lang))]
-        marker = page_marker(self.page, self.lang)  # Welsh pages whose Welsh is still draft say so
+        marker = prepared_marker(self.page, self.lang)  # worked out before the visitor (warm kernels), else now
+        if marker is None:
+            marker = page_marker(self.page, self.lang)  # Welsh pages whose Welsh is still draft say so
         if marker:
             parts.append(w.HTML(marker))
         if page_exercises().get(self.page):
@@ -82,5 +86,13 @@ def wait_for_visitor() -> None:
 def start_page(page: str, lang: str) -> CoursePage:
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
+    if not _visitor_known:
+        from .voila_request import preheated
+
+        if preheated():
+            # A warm kernel: build what the page shows to anyone while nobody waits for it (prebuild.py).
+            from .prebuild import prepare
+
+            prepare(page, lang)
     wait_for_visitor()
     return CoursePage(page, lang)

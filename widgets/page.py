@@ -110,11 +110,15 @@ def attribution(lang: str) -> HTML:
 def show(exercise_id: str, *, lang: str, page: str = ""):
     """The exercise `exercise_id` from data/exercises/, as a widget in `lang`."""
     _check_lang(lang)
-    from .content.loader import load
-    from .views import registry
+    from .prebuild import take
 
-    exercise = load(exercise_id)
-    view = registry.view_for(exercise)(exercise, lang, page=page)
+    view = take(exercise_id, lang, page)  # built by a warm kernel before its visitor came (prebuild.py)
+    if view is None:
+        from .content.loader import load
+        from .views import registry
+
+        exercise = load(exercise_id)
+        view = registry.view_for(exercise)(exercise, lang, page=page)
     note = previous_answer(exercise_id, page, lang)
     if note is not None:
         view.children = (note, *view.children)
@@ -126,6 +130,7 @@ def previous_answer(exercise_id: str, page: str, lang: str):
     answered before: when, and the result; they answer again below to try again (issue 14). None otherwise."""
     import ipywidgets as w
 
+    from .prebuild import earlier_answers
     from .recording import get_recorder
     from .records.recorder import StoreRecorder
 
@@ -133,7 +138,7 @@ def previous_answer(exercise_id: str, page: str, lang: str):
     if not isinstance(recorder, StoreRecorder):
         return None
     try:
-        earlier = [e for e in recorder.answers(page or None) if e.exercise_id == exercise_id]
+        earlier = [e for e in earlier_answers(recorder, page) if e.exercise_id == exercise_id]
     except Exception as exc:  # noqa: BLE001 - the exercise still works; the page's progress shows the problem
         log.warning("could not read earlier answers to %s: %s", exercise_id, exc)
         return None

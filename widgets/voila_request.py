@@ -54,10 +54,15 @@ async def _receive(url: str) -> str | None:
     return message if isinstance(message, str) else message.decode("utf-8")
 
 
+def preheated() -> bool:
+    """Whether this is a warm (preheated) Voilà kernel, one that runs its page before anyone asks for it."""
+    return os.environ.get("VOILA_PREHEAT", "False") == "True"
+
+
 def wait_for_request() -> None:
     """In a preheated kernel, block until the page is requested, then put the request's details in os.environ.
     Anywhere else (VOILA_PREHEAT is not "True"), return at once."""
-    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+    if not preheated():
         return
     found: list[str | None] = []
     # A thread with its own event loop: the kernel's loop is busy running this cell.
