@@ -48,11 +48,12 @@ def exercise_ids(path: str) -> list[str]:
 
 def open_page(visit, server, path: str, *, before=None, **visit_options):
     """A fresh browser context on the page, once it has rendered and shows all its exercises. `before(v)` is
-    called before the page is asked for (e.g. OfflineWatch, to see every request)."""
+    called before the page is asked for (e.g. OfflineWatch, to see every request). The page's own response (its
+    status and the HTML the server sent) is kept as `v.response`."""
     v = visit(**visit_options)
     if before is not None:
         before(v)
-    v.page.goto(f"{server.base}/voila/render/{path}", wait_until="domcontentloaded", timeout=60_000)
+    v.response = v.page.goto(f"{server.base}/voila/render/{path}", wait_until="domcontentloaded", timeout=60_000)
     v.page.wait_for_function(RENDERED, timeout=60_000)
     expected = len(exercise_ids(path))
     if expected:

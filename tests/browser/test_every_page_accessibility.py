@@ -6,6 +6,9 @@ the keyboard alone, in real Chromium against the real server:
 * the other language's names and quoted terms in the page's text carry their own `lang` (WCAG 3.1.2);
 * at 200% zoom (a viewport 640 CSS px wide) nothing scrolls sideways and every control stays in view (WCAG 1.4.10);
 * first, as it has just rendered, that it works offline (pagekit.OfflineWatch; see test_offline.py);
+* that the HTML the server sent is what `fmse-course check` accepts (check.page_problem: status 200, no cell
+  error) and shows none of the notebook's code and no traceback (page_source.source_shown; the same check over
+  plain HTTP for a module and a dashboard is in test_security.py);
 * then, for a module, that it prints whole on A4 without navigation or buttons (printing.check_module_printout;
   the checklist's printout: test_print.py);
 * and, on a Welsh page or the landing page after answering, that every piece of Welsh it shows is tracked
@@ -20,10 +23,12 @@ import json
 
 import pytest
 
+from fmse_widgets.check import page_problem
 from fmse_widgets.content.services import services
 from fmse_widgets.course import pages
 from fmse_widgets.other_language import other, phrases
 from fmse_widgets.page import ACCESSIBILITY_PAGE
+from page_source import source_shown
 from pagekit import CONTROLS_JS, ROOT, OfflineWatch, answer_all, axe_failures, open_page, run_axe
 from printing import check_module_printout
 from welsh_text import VISIBLE_TEXT_JS, tracks_welsh, untracked
@@ -90,6 +95,9 @@ def test_page_works_offline_and_is_accessible_after_answering_and_at_200_percent
     offline = OfflineWatch()
     v = open_page(visit, course_server, info.path, before=offline)
     offline.check(info, course_server.base)
+    html = v.response.text()  # the page as the server sent it, before any script ran
+    assert page_problem(v.response.status, html) is None, (info.path, v.response.status)
+    assert source_shown(info.path, html) == {}, f"{info.path} shows its code or a traceback"
     page = v.page
     problems: dict[str, object] = {}
     if info.kind == "module":
