@@ -331,8 +331,10 @@ def bare_kernel_mib() -> float:
 SOLO_RUNS = 7  # "one participant alone" is the median of this many solo runs (one alone varied 0.11-0.16 s)
 
 
-async def solo_runs(make_person, path_for, code: str, runs: int = SOLO_RUNS) -> dict:
-    """`runs` participants, one after the other, each alone on the server: the median page and answer times."""
+async def solo_runs(make_person, path_for, code: str, runs: int | None = None) -> dict:
+    """`runs` (default SOLO_RUNS) participants, one after the other, each alone on the server: the median page and
+    answer times."""
+    runs = SOLO_RUNS if runs is None else runs
     watch = AnswerWatch(code)
     found = []
     for _ in range(runs):
@@ -483,6 +485,7 @@ def print_table(participants: int, result: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SOLO_RUNS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, nargs="+", default=[30, 60],
                         help="room sizes, each run on fresh servers (default 30 60)")
@@ -490,7 +493,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refill-delay", type=int, default=60, help="seconds (the server's --refill-delay)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
+    parser.add_argument("--solo", type=int, default=SOLO_RUNS,
+                        help=f"solo runs whose median is 'one alone' (default {SOLO_RUNS}; the tests use fewer)")
     args = parser.parse_args(argv)
+    SOLO_RUNS = max(1, args.solo)
     tornado.httpclient.AsyncHTTPClient.configure(None, max_clients=max(args.participants) * 2 + 4)
     started = datetime.now(timezone.utc)
     result: dict = {"participants": args.participants, "machine": f"{os.cpu_count()} cores, "

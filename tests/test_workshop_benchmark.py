@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from fmse_widgets.workshop.server import pool_sizes
+
 pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (not in --quick)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
     figures = tmp_path / "workshop.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "workshop.py"), "--participants", "3",
-                           "--cull-idle", "5", "--refill-delay", "5", "--json", str(figures)],
+                           "--cull-idle", "5", "--refill-delay", "5", "--solo", "2", "--json", str(figures)],
                           capture_output=True, text=True, timeout=900)
     assert "Workshop benchmark: 3 participants" in done.stdout, done.stdout + done.stderr
     result = json.loads(figures.read_text())
@@ -34,9 +36,9 @@ def test_the_workshop_benchmark_runs_with_three_participants(tmp_path):
         for key in ("alone_s", "p50_s", "p95_s", "peak_mib"):
             assert room[server][key] > 0, (server, key)
         assert room[server]["failed"] == 0, room[server]["failures"]
-        assert len(room[server]["alone_runs_s"]) == 7  # "alone" is the median of seven solo runs
-    # The room is opened for 3 + the 7 solo runs: 10 in the room's language, two in the other.
-    assert room["course"]["pool"] == 10 + 2
+        assert len(room[server]["alone_runs_s"]) == 2  # "alone" is the median of the solo runs (7 by default)
+    # The room is opened for 3 + the 2 solo runs: 5 in the room's language, and the other's at least 2.
+    assert room["course"]["pool"] == sum(pool_sizes(3 + 2, "en").values()) == 5 + 2
     assert room["stock_preheat"]["pool"] == room["course"]["pool"]  # pools of the same total size
     assert room["course"]["kernels_after_cull"] == room["course"]["pool"]
     assert result["bare_kernel_mib"] > 0 and room["quiz_vs_bare"] > 0
