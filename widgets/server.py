@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import signal
 import webbrowser
 
 import tornado.web
@@ -172,6 +173,21 @@ class CourseVoila(Voila):
     def allowed_hosts(self) -> frozenset[str]:
         """Host names requests may be sent to: this computer's own names only."""
         return LOCAL_NAMES
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        # Ctrl+C stops the server at the event loop's next turn, as Voilà stops it on SIGTERM, instead of by a
+        # KeyboardInterrupt raised wherever the main thread happens to be: raised while a warm kernel was being
+        # started, it was lost and the server went on running (seen once in CI, test_first_run's Ctrl+C test).
+        signal.signal(signal.SIGINT, self._stop_on_interrupt)
+
+    def _stop_on_interrupt(self, signum, frame) -> None:
+        loop = getattr(self, "ioloop", None)
+        if loop is None or getattr(self, "_interrupted", False):
+            raise KeyboardInterrupt  # not serving yet, or a second Ctrl+C while stopping: at once, as Python would
+        self._interrupted = True
+        self.log.info("Stopping...")
+        loop.asyncio_loop.call_soon_threadsafe(loop.stop)
 
     def init_settings(self):
         # Set explicitly (never Voilà's default), and the same after a restart: widgets/session.py.
