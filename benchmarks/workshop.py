@@ -363,12 +363,28 @@ def summary(times: list[dict], alone: dict) -> dict:
             "p95_vs_alone": round(percentile(recorded, 0.95) / alone["recorded"], 2)}
 
 
+def room_opened_for(participants: int) -> int:
+    """What the workshop is opened for: the room and its solo runs, within what one laptop serves."""
+    from fmse_widgets.workshop.command import MAX_PARTICIPANTS
+
+    return min(MAX_PARTICIPANTS, participants + SOLO_RUNS)
+
+
+def solo_runs_for(participants: int, wanted: int) -> int:
+    """Solo runs a room of `participants` leaves room for: the gate lets in the workshop's capacity (the number it
+    is opened for, plus 10%), so a room of 60 (the most) leaves 6."""
+    from fmse_widgets.workshop.command import MAX_PARTICIPANTS
+    from fmse_widgets.workshop.gate import room_capacity
+
+    return max(1, min(wanted, room_capacity(min(MAX_PARTICIPANTS, participants + wanted)) - participants))
+
+
 async def run_course(args, participants: int, env: dict, work: Path) -> dict:
     port = free_port()
     # The room is opened for the N participants and the SOLO_RUNS who answer alone later: the gate lets only
     # about N + 10% join, and each solo run is a participant of its own. The pools are sized for N + SOLO_RUNS.
     server = Server([sys.executable, "-m", "fmse_widgets.cli", "workshop", "--bind", "127.0.0.1", "--port",
-                     str(port), "--no-browser", "--participants", str(participants + SOLO_RUNS), "--cull-idle",
+                     str(port), "--no-browser", "--participants", str(room_opened_for(participants)), "--cull-idle",
                      str(args.cull_idle), "--refill-delay", str(args.refill_delay)], env,
                     work / f"workshop-{participants}.log")
     base = f"http://127.0.0.1:{port}"
@@ -512,7 +528,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["FMSE_DATA_DIR"] = str(Path(folder) / "data")  # a records store of its own
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         result["bare_kernel_mib"] = round(bare_kernel_mib(), 1)
+        wanted = SOLO_RUNS
         for participants in args.participants:
+            SOLO_RUNS = solo_runs_for(participants, wanted)  # 7, or fewer where the room is the most one laptop serves
             course = asyncio.run(run_course(args, participants, env, work))
             print(f"fmse-course workshop, {participants}: {json.dumps(course)}", flush=True)
             stock_env = {**env, "FMSE_WORKSHOP": course["code"]}
