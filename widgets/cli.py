@@ -208,7 +208,7 @@ def parser(lang: str = "en") -> argparse.ArgumentParser:
                                        "has closed (default 600)"))
     serve.add_argument("--warm", type=_warm, default=None, metavar="N",
                        help=tr.gettext("keep up to N pages' Python processes started in advance, for the pages a "
-                                       "learner is most likely to open next (default 8, about 0.45 GB; 0 for none)"))
+                                       "learner is most likely to open next (default 8, about 0.6 GB; 0 for none)"))
     serve.set_defaults(func=cmd_serve)
 
     lab = sub.add_parser("lab", help=tr.gettext("open the course notebooks in JupyterLab, to study them or see the "
