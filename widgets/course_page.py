@@ -83,16 +83,22 @@ def wait_for_visitor() -> None:
     _visitor_known = True
 
 
+def before_visitor() -> bool:
+    """Whether this is a warm kernel whose visitor is not known yet: the time to build what a page shows to anyone
+    (prebuild.py), while nobody waits for it."""
+    if _visitor_known:
+        return False
+    from .voila_request import preheated
+
+    return preheated()
+
+
 def start_page(page: str, lang: str) -> CoursePage:
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'cy', not {lang!r}")
-    if not _visitor_known:
-        from .voila_request import preheated
+    if before_visitor():
+        from .prebuild import prepare
 
-        if preheated():
-            # A warm kernel: build what the page shows to anyone while nobody waits for it (prebuild.py).
-            from .prebuild import prepare
-
-            prepare(page, lang)
+        prepare(page, lang)
     wait_for_visitor()
     return CoursePage(page, lang)

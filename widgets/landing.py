@@ -86,14 +86,13 @@ def landing(environ=None) -> w.VBox:
     from .records.identity import in_voila
 
     if environ is None:
-        from . import course_page
-        from .voila_request import preheated
+        from .course_page import before_visitor, wait_for_visitor
 
-        if not course_page._visitor_known and preheated():
+        if before_visitor():
             from .prebuild import prepare_landing
 
             prepare_landing()  # what the page shows to anyone, while nobody waits for it (prebuild.py)
-        course_page.wait_for_visitor()  # a warm landing page waits here for its visitor (widgets/warm.py)
+        wait_for_visitor()  # a warm landing page waits here for its visitor (widgets/warm.py)
     environ = os.environ if environ is None else environ
     identity, _recorder = start_records(environ)
     parts = [LanguagePart(lang, identity, remember=not in_voila(environ)) for lang in WELSH_FIRST]
