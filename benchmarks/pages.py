@@ -16,7 +16,13 @@ drawn, read in the page (`performance.now()`, whose zero is the navigation): Voi
 shown, every cell output turned into DOM, every widget output holding its view and at least one widget on the
 page. The same test runs on all three servers (the course template's own `data-fmse-ready` waits 300 ms more for
 the page to settle, so it is not used). Loads alternate between the servers (the server that goes first turns
-round each time). Two cache modes:
+round each time). Each load starts once the machine is quiet (`--settle`: at least 4 s after the load before it,
+when the servers have begun replacing a used warm kernel (they wait 1 s, the course 3 s), and then all cores
+together under 10 % busy over half a second, waited for at most that many seconds): three servers share this
+machine, and without the wait a measured load competed with whatever the load before it left running on another
+server (a used warm kernel being replaced, a stock kernel starting its notebook), which no learner's server does
+with the others' pages. Loads one straight after another, as before 7 December 2026, are `--settle 0`. Two
+cache modes:
 
   warm cache  one browser context per server that has already loaded a course page (the glossary), each
               load in a new tab of it, as a learner moving through the course
@@ -196,6 +202,28 @@ class Browser:
         self._playwright.stop()
 
 
+QUIET_PERCENT = 10.0
+QUIET_AFTER = 4.0  # seconds after a load before the next: a used warm kernel's replacement has begun by then
+
+
+def settle(most: float, last_load: float | None = None) -> float | None:
+    """Wait until the machine is quiet: QUIET_AFTER seconds after `last_load` (time.monotonic() when the load
+    before ended), then every core together under QUIET_PERCENT busy over half a second, for at most `most`
+    seconds in all; the seconds waited, or None when it was not quiet by then."""
+    import psutil
+
+    if most <= 0:
+        return 0.0
+    started = time.monotonic()
+    if last_load is not None:
+        time.sleep(max(0.0, min(most, last_load + QUIET_AFTER - started)))
+    while True:
+        if psutil.cpu_percent(interval=0.5) < QUIET_PERCENT:
+            return time.monotonic() - started
+        if time.monotonic() - started >= most:
+            return None
+
+
 def page_paths(tiny: bool) -> dict[str, str]:
     from fmse_widgets.course import modules, pages
 
@@ -254,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"the course server's --warm, and the preheat pools' total (default {DEFAULT_WARM})")
     parser.add_argument("--read", type=float, default=5.0, help="seconds on a module before its Next link (5)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds before a load fails (60)")
+    parser.add_argument("--settle", type=float, default=30,
+                        help="before each load, wait at most this many seconds for the machine to be quiet "
+                             f"(under {QUIET_PERCENT:.0f} %% busy); 0: loads straight after each other (30)")
     parser.add_argument("--tiny", action="store_true", help="two pages, warm cache only (the tests)")
     parser.add_argument("--modes", nargs="+", choices=("warm", "fresh"), default=["warm", "fresh"],
                         help="cache modes to run (default both)")
@@ -268,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(timezone.utc)
     print(f"pages: {args.loads} loads x {len(pages)} pages x {len(SERVERS)} servers x {len(modes)} cache modes, "
           f"Chromium; --warm {args.warm}")
+    print(f"each load starts when the machine is quiet (under {QUIET_PERCENT:.0f} % busy), waiting at most "
+          f"{args.settle:.0f} s" if args.settle > 0 else "loads straight after each other (--settle 0)")
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
           f"{started:%Y-%m-%d %H:%M} UTC, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
           flush=True)
@@ -275,12 +308,14 @@ def main(argv: list[str] | None = None) -> int:
     results = {mode: {key: {s: [] for s in SERVERS} for key in pages} for mode in modes}
     network: dict[str, dict[str, list[int]]] = {mode: {s: [] for s in SERVERS} for mode in modes}
     failures: list[str] = []
+    waits: list[float | None] = []
     servers: dict[str, Server] = {}
     browser = None
     try:
         servers = start_servers(args.warm, work)
         browser = Browser(args.timeout)
         turn = 0
+        last_load = None
         for round_number in range(1, args.loads + 1):
             for key, path in pages.items():
                 for mode in modes:
@@ -289,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                     for name in order:
                         server = servers[name]
                         context = browser.warm_context(server) if mode == "warm" else browser.context()
+                        waits.append(settle(args.settle, last_load))
                         try:
                             took, fetched = browser.load(context, f"{server.base}/voila/render/{path}",
                                                          then_next=args.read if key == "next" else None)
@@ -297,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                         except Exception as exc:  # noqa: BLE001 - a timeout or a navigation error: a failure
                             failures.append(f"round {round_number} {mode} {key} {name}: {type(exc).__name__}")
                         finally:
+                            last_load = time.monotonic()
                             if mode == "fresh":
                                 context.close()
             print(f"  round {round_number}/{args.loads} done, load average "
@@ -311,13 +348,19 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"{mode} cache: scripts and style sheets fetched over the network per load, median: " + ", ".join(
             f"{name} {statistics.median(network[mode][name]) / 1024:.0f} KiB" for name in SERVERS
             if network[mode][name]))
+    if args.settle > 0:
+        waited = [w for w in waits if w is not None]
+        lines.append(f"waits for a quiet machine before a load: median {median(waited) or 0:.1f} s, longest "
+                     f"{max(waited, default=0):.1f} s; not quiet within {args.settle:.0f} s: "
+                     f"{sum(w is None for w in waits)} of {len(waits)}")
     print("\n".join(lines))
     print(f"failed loads: {len(failures)}")
     for failure in failures[:20]:
         print(f"  {failure}")
     if args.json:
         args.json.write_text(json.dumps({"date": f"{started:%Y-%m-%d %H:%M} UTC", "pages": pages,
-                                         "warm": args.warm, "results": results, "fetched_bytes": network,
+                                         "warm": args.warm, "settle": args.settle, "waits": waits,
+                                         "results": results, "fetched_bytes": network,
                                          "failures": failures},
                                         indent=1))
     if args.logs:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow  # a server, a kernel, an install or a benchmark (
 def test_the_pages_benchmark_runs_on_three_servers(tmp_path):
     figures = tmp_path / "pages.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--tiny", "--loads", "1",
-                           "--warm", "3", "--json", str(figures)],
+                           "--warm", "3", "--settle", "2", "--json", str(figures)],
                           capture_output=True, text=True, timeout=900, cwd=ROOT)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr[-3000:]
@@ -37,6 +37,9 @@ def test_the_pages_benchmark_runs_on_three_servers(tmp_path):
     assert "target warm landing: course <= 0.5 x stock:" in out, out
     assert "target warm module-cy: course below preheat:" in out, out
     assert "failed loads: 0" in out, out
+    # Each load waited (at most 2 s here: the suite keeps the machine busy) for the machine to be quiet.
+    assert len(result["waits"]) == 6 and all(w is None or 0 <= w <= 3 for w in result["waits"]), result["waits"]
+    assert "waits for a quiet machine before a load: median" in out, out
     # The warm cache is warm: the course server's pages fetch (almost) no scripts or style sheets over the network
     # once one page has been loaded (widgets/static_cache.py; the benchmark's browser keeps its HTTP cache on).
     fetched = result["fetched_bytes"]["warm"]["course"]
