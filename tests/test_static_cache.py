@@ -71,3 +71,11 @@ def test_only_content_hashes_count_as_hashed():
     assert HASHED_NAME.search("/voila/labextensions/x/static/568.1e2faa2ba0bbe59c4780.js")
     for name in ("style.js", "package.json", "1601.voila.js", "remoteEntry.js", "a.12345.js", "x.5cbb9d2323598fbda535.json"):
         assert not HASHED_NAME.search("/voila/labextensions/x/static/" + name), name
+
+
+def test_a_page_loads_only_the_extensions_it_uses(page_html):
+    # The widget extensions a page draws with; not jupyterlab_pygments (colours for code cells, which no course
+    # page shows): three scripts fewer on the way to a page's widgets (widgets/server.py voila_argv).
+    names = {ext["name"] for ext in page_config(page_html)["federated_extensions"]}
+    assert "@jupyter-widgets/jupyterlab-manager" in names and "@voila-dashboards/widgets-manager8" in names, names
+    assert "jupyterlab_pygments" not in names, names

@@ -694,7 +694,9 @@
         Array.prototype.forEach.call(records[i].addedNodes, translateAddedWidgetText);
       }
     }
-    if (scheduled) {
+    // While the page is still arriving its cells are hidden behind the loading message: the fixes run once it
+    // has arrived (DOMContentLoaded below) instead of once per piece of it (issue 22: a page's time).
+    if (scheduled || document.readyState === "loading") {
       return;
     }
     scheduled = true;
