@@ -16,7 +16,7 @@ WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"}
 SERIOUS = {"serious", "critical"}
 SHOW = re.compile(r'show\("([a-z0-9-]+)"')
 # Set by the course template's course.js once Voilà has finished, outputs are in the DOM and it is quiet.
-RENDERED = "() => document.documentElement.dataset.fmseReady === 'true'"
+RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 
 # Every control on the page that a learner can operate, with its box and accessible name. Links inside a
 # sentence are exempt from the target size (WCAG 2.5.8 "inline" exception), so only links that stand on their

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = {"en": "en/99-gallery.ipynb", "cy": "cy/99-oriel.ipynb"}
 SHOW = re.compile(r'show\("([a-z0-9-]+)"')
-RENDERED = "() => document.documentElement.dataset.fmseReady === 'true'"
+RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 
 
 def gallery_ids(lang: str) -> list[str]:

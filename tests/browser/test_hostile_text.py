@@ -22,7 +22,7 @@ from fmse_widgets.views.coach import MAX_CHARS as COACH_MAX
 
 pytestmark = pytest.mark.browser
 
-RENDERED = "() => document.documentElement.dataset.fmseReady === 'true'"
+RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 GALLERY = {"en": "en/99-gallery.ipynb", "cy": "cy/99-oriel.ipynb"}
 DASHBOARD = {"en": "en/dashboard.ipynb", "cy": "cy/dangosfwrdd.ipynb"}
 SHOW = re.compile(r'show\("([a-z0-9-]+)"')

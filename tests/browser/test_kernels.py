@@ -140,7 +140,7 @@ def test_a_page_whose_kernel_was_closed_says_so_in_its_language_and_reloads(visi
     assert welsh.evaluate("() => document.activeElement.textContent") == "Ail-lwytho'r dudalen hon"
     old = welsh.evaluate(KERNEL_JS)
     welsh.keyboard.press("Enter")
-    welsh.wait_for_function(f"() => document.documentElement.dataset.fmseReady === 'true' && "
+    welsh.wait_for_function(f"() => document.documentElement?.dataset.fmseReady === 'true' && "
                             f"JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId "
                             f"!== '{old}'", timeout=90_000)
     assert welsh.url.endswith("/voila/render/cy/geirfa.ipynb")

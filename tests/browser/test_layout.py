@@ -20,7 +20,7 @@ from servers import CourseServer, WorkshopServer
 
 pytestmark = pytest.mark.browser
 
-READY = "() => document.documentElement.dataset.fmseReady === 'true'"
+READY = "() => document.documentElement?.dataset.fmseReady === 'true'"
 SIZES = {  # name: (CSS width, CSS height, device pixel ratio)
     "projector 1366x768": (1366, 768, 1),
     "1280x720 at 150% zoom": (853, 480, 1.5),

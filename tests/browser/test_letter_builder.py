@@ -17,7 +17,7 @@ from fmse_widgets.setting import load_setting
 
 pytestmark = pytest.mark.browser
 
-RENDERED = "() => document.documentElement.dataset.fmseReady === 'true'"
+RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 PAGES = {"en": "en/06-parents-and-carers.ipynb", "cy": "cy/06-rhieni-a-gofalwyr.ipynb"}
 BUILDER = ".fmse-letter-builder"
 GREETING = {"en": "Dear parent or carer,", "cy": "Annwyl riant neu ofalwr,"}

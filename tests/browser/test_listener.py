@@ -262,7 +262,7 @@ def test_buttons_keep_a_border_in_forced_colours(browser, course_server, lang):
         page = context.new_page()
         page.goto(f"{course_server.base}/voila/render/{GALLERY[lang]}", wait_until="domcontentloaded",
                   timeout=60_000)
-        page.wait_for_function("() => document.documentElement.dataset.fmseReady === 'true'", timeout=60_000)
+        page.wait_for_function("() => document.documentElement?.dataset.fmseReady === 'true'", timeout=60_000)
         assert page.evaluate("matchMedia('(forced-colors: active)').matches")
         buttons = page.evaluate(BUTTON_BORDERS_JS)
         assert len(buttons) >= 10  # every exercise type's buttons

@@ -14,7 +14,7 @@ from servers import WorkshopServer
 
 pytestmark = pytest.mark.browser
 
-READY = "() => document.documentElement.dataset.fmseReady === 'true'"
+READY = "() => document.documentElement?.dataset.fmseReady === 'true'"
 HOSTILE = "<img src=x onerror=alert(1)>"
 PHONE = (360, 740)
 
