@@ -238,6 +238,18 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def spread(course: list[float], preheat: list[float]) -> str:
+    """How far apart two medians are, against how far one server's own loads spread (fastest to slowest): a
+    difference smaller than the spread is not one the run can tell."""
+    gap = abs(median(course) - median(preheat))
+    widths = [max(v) - min(v) for v in (course, preheat) if len(v) > 1]
+    if not widths:
+        return f"{gap:.2f} s apart; one load each, so no spread"
+    inside = gap < min(widths)
+    return (f"{gap:.2f} s apart, the loads of each spread {widths[0]:.2f} s and {widths[-1]:.2f} s: "
+            + ("inside the spread" if inside else "beyond the spread"))
+
+
 def report(results: dict, modes: list[str], pages: dict[str, str]) -> list[str]:
     """The table and each target's distance, as lines."""
     lines = []
@@ -265,7 +277,8 @@ def report(results: dict, modes: list[str], pages: dict[str, str]) -> list[str]:
             if key != "dashboard":
                 below = m["course"] < m["preheat"]
                 lines.append(f"target {mode} {key}: course below preheat: {m['course']:.2f} s against "
-                             f"{m['preheat']:.2f} s ({'met' if below else 'missed'})")
+                             f"{m['preheat']:.2f} s ({'met' if below else 'missed'}; "
+                             f"{spread(results[mode][key]['course'], results[mode][key]['preheat'])})")
         if "next" in pages and results[mode]["next"]["course"]:
             m = median(results[mode]["next"]["course"])
             lines.append(f"target {mode} next: course <= 1.0 s: {m:.2f} s "
