@@ -492,7 +492,7 @@ def print_table(participants: int, result: dict) -> None:
     for key, label in rows:
         print(f"{label:30}" + "".join(f"{result[column][key]:>22}" for column, _ in COLUMNS))
     course = result["course"]
-    print(f"one alone, {len(result['course']['alone_runs_s'])} runs (s): " + "; ".join(
+    print(f"one alone, {len(course['alone_runs_s'])} runs (s): " + "; ".join(
         f"{title} {result[column]['alone_runs_s']}" for column, title in COLUMNS))
     print(f"CPU during the room's burst (course): server {course['burst_cpu_server_s']} s, kernels "
           f"{course['burst_cpu_kernels_s']} s (two cores give 2 s of CPU a second)")

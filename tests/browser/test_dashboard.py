@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from fmse_widgets.cases.validate import sample_path
+from pagekit import RENDERED
 
 pytestmark = pytest.mark.browser
 
-RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 PAGES = {"en": "en/dashboard.ipynb", "cy": "cy/dangosfwrdd.ipynb"}
 LABELS = {"en": {"sex": "Sex", "prepare": "Prepare a CSV file of these cases", "checklist": "Response checklist",
                  "showing": "Showing {n} of 4,000 cases."},

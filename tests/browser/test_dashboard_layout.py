@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fmse_widgets.recording import ExerciseEvent
-from pagekit import axe_failures, run_axe
+from pagekit import RENDERED, axe_failures, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def records_server(tmp_path_factory):
 def open_dashboard(visit, server, lang, size=(1366, 768)):
     v = visit(viewport=size)
     v.page.goto(f"{server.base}/voila/render/{PAGES[lang]}", wait_until="domcontentloaded", timeout=90_000)
-    v.page.wait_for_function("() => document.documentElement?.dataset.fmseReady === 'true'", timeout=90_000)
+    v.page.wait_for_function(RENDERED, timeout=90_000)
     v.page.wait_for_selector(".fmse-dashboard [role=tab]", timeout=60_000)
     return v
 

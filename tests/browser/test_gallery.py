@@ -14,13 +14,13 @@ from exercise_keys import (COACH_TEXT, REFLECTION_TEXT, complete, complete_refle
 from fmse_widgets.content.exercises import PARSERS
 from fmse_widgets.content.loader import load
 from fmse_widgets.i18n import translator
+from pagekit import RENDERED
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = {"en": "en/99-gallery.ipynb", "cy": "cy/99-oriel.ipynb"}
 SHOW = re.compile(r'show\("([a-z0-9-]+)"')
-RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 
 
 def gallery_ids(lang: str) -> list[str]:

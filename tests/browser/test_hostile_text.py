@@ -19,10 +19,10 @@ from fmse_widgets.content.loader import load
 from fmse_widgets.exercises.reflection import MAX_CHARS as REFLECTION_MAX
 from fmse_widgets.i18n import translator
 from fmse_widgets.views.coach import MAX_CHARS as COACH_MAX
+from pagekit import RENDERED
 
 pytestmark = pytest.mark.browser
 
-RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 GALLERY = {"en": "en/99-gallery.ipynb", "cy": "cy/99-oriel.ipynb"}
 DASHBOARD = {"en": "en/dashboard.ipynb", "cy": "cy/dangosfwrdd.ipynb"}
 SHOW = re.compile(r'show\("([a-z0-9-]+)"')

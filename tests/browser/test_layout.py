@@ -17,10 +17,10 @@ import pytest
 from fmse_widgets.i18n import translator
 from fmse_widgets.workshop.room import questions
 from servers import CourseServer, WorkshopServer
+from pagekit import RENDERED as READY
 
 pytestmark = pytest.mark.browser
 
-READY = "() => document.documentElement?.dataset.fmseReady === 'true'"
 SIZES = {  # name: (CSS width, CSS height, device pixel ratio)
     "projector 1366x768": (1366, 768, 1),
     "1280x720 at 150% zoom": (853, 480, 1.5),

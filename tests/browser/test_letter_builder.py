@@ -14,10 +14,10 @@ from fmse_widgets.letter.compose import CHOICES, format_date, part_langs
 from fmse_widgets.letter.data import letter_text
 from fmse_widgets.letter.day_field import parse_day, show_day
 from fmse_widgets.setting import load_setting
+from pagekit import RENDERED
 
 pytestmark = pytest.mark.browser
 
-RENDERED = "() => document.documentElement?.dataset.fmseReady === 'true'"
 PAGES = {"en": "en/06-parents-and-carers.ipynb", "cy": "cy/06-rhieni-a-gofalwyr.ipynb"}
 BUILDER = ".fmse-letter-builder"
 GREETING = {"en": "Dear parent or carer,", "cy": "Annwyl riant neu ofalwr,"}

@@ -18,7 +18,7 @@ from fmse_widgets.content.loader import load
 from fmse_widgets.exercises.coach import strip_marks
 from fmse_widgets.exercises.scenario import ScenarioRun
 from fmse_widgets.i18n import translator
-from pagekit import exercise_ids, open_page
+from pagekit import RENDERED, exercise_ids, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -262,7 +262,7 @@ def test_buttons_keep_a_border_in_forced_colours(browser, course_server, lang):
         page = context.new_page()
         page.goto(f"{course_server.base}/voila/render/{GALLERY[lang]}", wait_until="domcontentloaded",
                   timeout=60_000)
-        page.wait_for_function("() => document.documentElement?.dataset.fmseReady === 'true'", timeout=60_000)
+        page.wait_for_function(RENDERED, timeout=60_000)
         assert page.evaluate("matchMedia('(forced-colors: active)').matches")
         buttons = page.evaluate(BUTTON_BORDERS_JS)
         assert len(buttons) >= 10  # every exercise type's buttons

@@ -7,6 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from pagekit import RENDERED
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def small_server(tmp_path_factory):
 def open_page(visit, server, path, ready_selector):
     v = visit()
     v.page.goto(f"{server.base}/voila/render/{path}", wait_until="domcontentloaded", timeout=90_000)
-    v.page.wait_for_function("() => document.documentElement?.dataset.fmseReady === 'true'", timeout=90_000)
+    v.page.wait_for_function(RENDERED, timeout=90_000)
     v.page.wait_for_selector(ready_selector, timeout=60_000)
     return v
 

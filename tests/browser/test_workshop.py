@@ -11,10 +11,10 @@ from fmse_widgets.exercises.coach import strip_marks
 from fmse_widgets.i18n import translator
 from fmse_widgets.workshop.room import questions
 from servers import WorkshopServer
+from pagekit import RENDERED as READY
 
 pytestmark = pytest.mark.browser
 
-READY = "() => document.documentElement?.dataset.fmseReady === 'true'"
 HOSTILE = "<img src=x onerror=alert(1)>"
 PHONE = (360, 740)
 
