@@ -1,6 +1,7 @@
-"""The browser may keep Voilà's JavaScript between pages (widgets/static_cache.py, issue 22): a page points at
-Voilà's chunks under an address naming Voilà's version, sent as immutable; the widget extensions' files whose
-names carry their content's hash are immutable too; anything else is revalidated as Voilà has it."""
+"""The browser may keep Voilà's JavaScript between pages (widgets/static_cache.py, issue 22): Voilà's chunks under
+an address naming Voilà's version, sent as immutable; the widget extensions' files whose names carry their
+content's hash are immutable too; anything else is revalidated as Voilà has it. (Course pages now load the course's
+own front end instead, tests/test_page_bundle.py; these routes stay for anything else that loads Voilà's files.)"""
 from __future__ import annotations
 
 import json
@@ -31,11 +32,8 @@ def page_config(html: str) -> dict:
     return json.loads(found.group(1))
 
 
-def test_the_page_loads_voilas_javascript_from_the_versioned_address(page_html):
-    versioned = f"/voila/static/v-{voila.__version__}"
+def test_the_versioned_address_names_voilas_version():
     assert STATIC_TAG == f"v-{voila.__version__}"
-    assert page_config(page_html)["fullStaticUrl"] == versioned  # where Voilà's loader takes its chunks from
-    assert f'<script src="{versioned}/voila.js"></script>' in page_html
 
 
 @pytest.mark.parametrize("name", ["voila.js", "1601.voila.js"])
@@ -71,11 +69,3 @@ def test_only_content_hashes_count_as_hashed():
     assert HASHED_NAME.search("/voila/labextensions/x/static/568.1e2faa2ba0bbe59c4780.js")
     for name in ("style.js", "package.json", "1601.voila.js", "remoteEntry.js", "a.12345.js", "x.5cbb9d2323598fbda535.json"):
         assert not HASHED_NAME.search("/voila/labextensions/x/static/" + name), name
-
-
-def test_a_page_loads_only_the_extensions_it_uses(page_html):
-    # The widget extensions a page draws with; not jupyterlab_pygments (colours for code cells, which no course
-    # page shows): three scripts fewer on the way to a page's widgets (widgets/server.py voila_argv).
-    names = {ext["name"] for ext in page_config(page_html)["federated_extensions"]}
-    assert "@jupyter-widgets/jupyterlab-manager" in names and "@voila-dashboards/widgets-manager8" in names, names
-    assert "jupyterlab_pygments" not in names, names

@@ -251,9 +251,6 @@ def voila_argv(port: int, *, cull_idle: int, cull_interval: int, open_browser: b
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
-        # The one JupyterLab extension a course page does not use (Pygments colours for code cells; the course
-        # shows no code): three scripts fewer between the page's load and its widgets (issue 22).
-        "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
         # Every frame from a page checked before jupyter_server reads it; no traceback sent to a page.
         "--Voila.kernel_websocket_connection_class=fmse_widgets.kernel_channel.CourseKernelConnection",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",

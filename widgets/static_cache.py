@@ -1,6 +1,8 @@
 """Voilà's JavaScript kept by the browser between pages (issue 22: pages ready at once).
 
-A course page loads about 95 JavaScript files (Voilà's application in ~75 chunks, the widget extensions' chunks).
+Since 7 December 2026 course pages no longer load Voilà's application at all (they load the course's own front
+end, static/fmse-page.js in the fmse template, whose address carries its hash); what follows still holds for
+anything else that loads Voilà's files from this server. Before that, a course page loaded about 95 JavaScript files (Voilà's application in ~75 chunks, the widget extensions' chunks).
 Stock Voilà lets the browser keep none of them for sure: its own chunks (`/voila/static/1601.voila.js`) carry no
 cache header, so the browser guesses (a tenth of the time since the file last changed: seconds after an
 install, days on a laptop installed weeks ago) and asks again when the guess runs out; the widget extensions'
