@@ -475,6 +475,26 @@
   }
   window.addEventListener("resize", function () { fixScrollers(); });
 
+  /* fixScrollers reads the layout (getComputedStyle, scrollWidth), which makes the browser lay the whole page out
+     again: once per fix() pass while the widgets are still being drawn that was the course's largest cost on a
+     page's way to ready (issue 22: about 70 ms of module 0). So it runs once the page is ready (markReady) and
+     then, after later changes, once they have stopped for SCROLLERS_MS. */
+  var SCROLLERS_MS = 100;
+  var scrollersTimer = null;
+
+  function scheduleScrollers() {
+    if (!ready) {
+      return;
+    }
+    if (scrollersTimer) {
+      clearTimeout(scrollersTimer);
+    }
+    scrollersTimer = setTimeout(function () {
+      scrollersTimer = null;
+      fixScrollers();
+    }, SCROLLERS_MS);
+  }
+
   /* ---- h15: tabs (ipywidgets' Tab) name their panels: lumino gives each tab role=tab and aria-selected;
      add aria-controls, and role=tabpanel with aria-labelledby on each panel (WAI-ARIA tabs pattern). ---- */
   function fixTabs(root) {
@@ -564,7 +584,7 @@
     fixCaptions(root);
     fixPartLanguage(root);
     markOtherLanguage();
-    fixScrollers();
+    scheduleScrollers();
     fixLandmarks();
     checkReady();
   }
@@ -603,6 +623,7 @@
       return;
     }
     ready = true;
+    fixScrollers();
     document.documentElement.setAttribute("data-fmse-ready", "true");
     try {
       document.dispatchEvent(new CustomEvent("fmse:ready"));
