@@ -93,7 +93,7 @@ function textOf(value) {
 
 /* A non-widget output as JupyterLab's renderers draw it (same classes, so the stock and course CSS apply). */
 function renderData(mime, value) {
-  const node = document.createElement(mime === "text/plain" ? "div" : "div");
+  const node = document.createElement("div");
   node.className = "lm-Widget jp-OutputArea-output";
   node.setAttribute("data-mime-type", mime);
   if (mime === "text/html") {
@@ -218,8 +218,8 @@ export async function main() {
   });
   showCells();
   await Promise.all(drawn);
+  // Every widget drawn or given up on (course.js's data-fmse-ready comes once the page has settled as well).
   document.documentElement.setAttribute("data-fmse-widgets", "drawn");
-  window.fmsePage = { kernel, manager };
 }
 
 main().catch((error) => {

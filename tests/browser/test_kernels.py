@@ -28,6 +28,11 @@ STATUS_JS = """async (id) => {
     const r = await fetch('/fmse/api/kernel/' + id, {credentials: 'same-origin', cache: 'no-store'});
     return (await r.json()).state;
 }"""
+REASON_JS = """async (id) => {
+    const r = await fetch('/fmse/api/kernel/' + id, {credentials: 'same-origin', cache: 'no-store'});
+    const answer = await r.json();
+    return answer.state === 'closed' ? answer.reason : '';
+}"""
 KERNEL_JS = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
 
 
@@ -69,6 +74,23 @@ def test_leaving_ten_pages_brings_the_kernels_back_down(visit, server):
     assert most - baseline < len(LEAVE) // 2, (baseline, most)
     v.close()
     wait_until(lambda: kernel_count(server) <= baseline, kernels.GRACE + 60, "the kernels to close")
+
+
+def test_a_page_left_tells_the_server_which_closes_its_kernel_at_once(visit, server):
+    # The course's front end (frontend/src/page.js) sends the page's shutdown beacon when it is left, as Voilà's
+    # did: the kernel closes straight away ("shutdown"), not GRACE seconds after its websocket closed ("left").
+    v = visit()
+    goto(v.page, f"{server.base}/voila/render/en/glossary.ipynb")
+    first = v.page.evaluate(KERNEL_JS)
+    goto(v.page, f"{server.base}/voila/render/cy/geirfa.ipynb")
+    assert v.page.evaluate(KERNEL_JS) != first
+    deadline = time.monotonic() + kernels.GRACE / 2
+    reason = ""
+    while time.monotonic() < deadline and not reason:
+        reason = v.page.evaluate(REASON_JS, first)
+        time.sleep(0.25)
+    assert reason == kernels.SHUTDOWN, reason
+    v.close()
 
 
 def test_a_page_held_open_past_the_cull_time_still_answers(visit, tmp_path):
