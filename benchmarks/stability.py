@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -143,6 +144,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def kernel_ids(pids: list[int]) -> list[str]:
+    """The kernel ids of these kernel processes (from their connection file's name, kernel-<id>.json)."""
+    import psutil
+
+    ids = []
+    for pid in pids:
+        try:
+            found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(psutil.Process(pid).cmdline()))
+        except psutil.Error:
+            found = None
+        ids.append(found.group(1) if found else f"pid {pid}")
+    return ids
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loads", type=int, default=100, help="loads of each page (default 100)")
@@ -150,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cull-idle", type=int, default=20, help="the server's --cull-idle, in seconds (20)")
     parser.add_argument("--http", action="store_true", help="load with plain HTTP GETs instead of Chromium")
     parser.add_argument("--pages", nargs="*", help="only these pages (paths under notebooks/), for a quick look")
+    parser.add_argument("--logs", type=Path, help="keep the server's log in this folder (serve.log)")
     parser.add_argument("--warm", type=int, default=None,
                         help="the server's --warm: warm kernels kept for the likely next pages (its default)")
     args = parser.parse_args(argv)
@@ -205,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(max(0.0, deadline - time.monotonic()) if len(server.kernels()) > waiting else 0)
         # Warm kernels wait for their pages by design (never culled): what is left beyond them are page kernels.
         left = server.kernels()[waiting:]
+        alive = kernel_ids(server.kernels()) if left else []
     finally:
         if loader is not None:
             loader.close()
@@ -224,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {failure}")
     print(f"kernels left after the cull interval: {len(left)}  [target 0] (besides the {waiting} warm kernels "
           f"waiting for pages, by design)")
+    if left:
+        # Which they are: the server's log names each kernel id as it starts, is taken and is shut down.
+        print(f"  kernels alive then ({len(alive)}; the {waiting} warm ones among them): {', '.join(alive)}")
+    if args.logs:
+        args.logs.mkdir(parents=True, exist_ok=True)
+        shutil.copy(server.log_path, args.logs / "serve.log")
+        print(f"server log kept: {args.logs / 'serve.log'}")
     shutil.rmtree(data_dir, ignore_errors=True)
     missed = bool(hangs or left or failures)
     print("result: " + ("a target was missed" if missed else "both targets met"))
